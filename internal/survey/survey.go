@@ -1,0 +1,127 @@
+// Package survey holds survey definitions (parsed and validated from YAML) and
+// the pure survey engine that moves one citizen's Session through a Survey.
+//
+// It does no I/O beyond reading definition files in Load/ParseFile: no Postgres,
+// no Redis, no Telegram. The engine returns what happened; the dialogue layer
+// stores it and sends messages.
+package survey
+
+import "time"
+
+// Text is a piece of text per language code ("uk", "en", "ru", …).
+type Text map[string]string
+
+// In returns the text in lang, falling back to fallback and then to any language.
+func (t Text) In(lang, fallback string) string {
+	if s, ok := t[lang]; ok && s != "" {
+		return s
+	}
+	if s, ok := t[fallback]; ok && s != "" {
+		return s
+	}
+	for _, s := range t {
+		return s
+	}
+	return ""
+}
+
+// Type is a question type.
+type Type string
+
+// Question types.
+const (
+	Single   Type = "single"   // inline buttons, one tap
+	Multi    Type = "multi"    // toggle buttons with ✓, Done
+	Scale    Type = "scale"    // a row of numbers with end labels
+	YesNo    Type = "yesno"    // two buttons: option ids "yes" and "no"
+	FreeText Type = "text"     // free text, min/max length
+	Number   Type = "number"   // integer or decimal, min/max
+	Date     Type = "date"     // a calendar date, YYYY-MM-DD (also DD.MM.YYYY on input)
+	Region   Type = "region"   // Ukraine's regions and "outside Ukraine"; options are built in
+	Phone    Type = "phone"    // the citizen's own contact via request_contact
+	Location Type = "location" // a location via request_location
+	Note     Type = "note"     // information only, no answer
+)
+
+// Survey is one validated survey definition.
+type Survey struct {
+	ID        string     `json:"id"`
+	Title     Text       `json:"title"`
+	Intro     Text       `json:"intro,omitempty"`
+	Languages []string   `json:"languages"` // first is the default
+	TimeZone  string     `json:"timezone"`  // IANA name, default Europe/Kyiv
+	Opens     *time.Time `json:"opens,omitempty"`
+	Closes    *time.Time `json:"closes,omitempty"`
+	Anonymous bool       `json:"anonymous"`
+	// Multiple allows more than one completed response per citizen (YAML: responses: many).
+	Multiple  bool       `json:"multiple"`
+	Questions []Question `json:"questions"`
+}
+
+// Question is one step of a survey.
+type Question struct {
+	ID       string     `json:"id"`
+	Type     Type       `json:"type"`
+	Text     Text       `json:"text"`
+	Optional bool       `json:"optional,omitempty"`
+	ShowIf   *Condition `json:"show_if,omitempty"`
+
+	// Options for single and multi (region and yesno get built-in options).
+	Options []Option `json:"options,omitempty"`
+	// Other, when set, adds an "other" option (id "other") whose choice asks for free text.
+	Other Text `json:"other,omitempty"`
+
+	// MinChoices and MaxChoices bound a multi answer (0 = no bound).
+	MinChoices int `json:"min_choices,omitempty"`
+	MaxChoices int `json:"max_choices,omitempty"`
+
+	// ScaleMin, ScaleMax and their labels define a scale (e.g. 1..5, 0..10).
+	ScaleMin      int  `json:"scale_min,omitempty"`
+	ScaleMax      int  `json:"scale_max,omitempty"`
+	ScaleMinLabel Text `json:"scale_min_label,omitempty"`
+	ScaleMaxLabel Text `json:"scale_max_label,omitempty"`
+
+	// MinLength and MaxLength bound a text answer in characters (MaxLength 0 = 4000).
+	MinLength int `json:"min_length,omitempty"`
+	MaxLength int `json:"max_length,omitempty"`
+
+	// Integer restricts a number answer to whole numbers; Min and Max bound it.
+	Integer bool     `json:"integer,omitempty"`
+	Min     *float64 `json:"min,omitempty"`
+	Max     *float64 `json:"max,omitempty"`
+
+	// Sensitive marks a question whose value must never be logged or summarised.
+	Sensitive bool `json:"sensitive,omitempty"`
+}
+
+// Option is one choice of a single or multi question.
+type Option struct {
+	ID    string `json:"id"`
+	Label Text   `json:"label"`
+}
+
+// Op is a comparison in a condition.
+type Op string
+
+// Condition operators.
+const (
+	OpEquals    Op = "equals"
+	OpNotEquals Op = "not_equals"
+	OpOneOf     Op = "one_of"
+	OpLess      Op = "less_than"
+	OpGreater   Op = "greater_than"
+	OpAnswered  Op = "answered"
+)
+
+// Condition decides whether a question is shown, from earlier answers.
+// Exactly one of (Question+Op), All, Any, Not is set.
+type Condition struct {
+	Question string   `json:"question,omitempty"`
+	Op       Op       `json:"op,omitempty"`
+	Value    string   `json:"value,omitempty"`  // option id, number or date as text
+	Values   []string `json:"values,omitempty"` // for one_of
+
+	All []Condition `json:"all,omitempty"`
+	Any []Condition `json:"any,omitempty"`
+	Not *Condition  `json:"not,omitempty"`
+}
