@@ -1,0 +1,201 @@
+// Package config is Hromada's configuration: one typed struct, filled from
+// defaults, then the environment, then command-line flags, and validated once
+// at start with errors that name the setting. It reads nothing else.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the bot.
+type Config struct {
+	BotToken      string        // TELEGRAM_BOT_TOKEN; empty runs the local sandbox
+	APIURL        string        // TELEGRAM_API_URL
+	DatabaseURL   string        // DATABASE_URL
+	RedisURL      string        // REDIS_URL
+	RedisPrefix   string        // REDIS_PREFIX
+	SurveysDir    string        // SURVEYS_DIR
+	WebhookURL    string        // WEBHOOK_URL; empty means long polling
+	WebhookListen string        // WEBHOOK_LISTEN
+	WebhookSecret string        // WEBHOOK_SECRET
+	AdminListen   string        // ADMIN_LISTEN: /healthz and /metrics
+	SessionTTL    time.Duration // SESSION_TTL
+	NoticeVersion string        // PRIVACY_NOTICE_VERSION
+	RateLimit     float64       // RATE_LIMIT: outgoing messages per second for the whole bot
+	Workers       int           // WORKERS: updates handled at once (different chats)
+	PollTimeout   time.Duration // POLL_TIMEOUT: getUpdates long-poll timeout
+	LogLevel      string        // LOG_LEVEL: debug, info, warn, error
+	LogFormat     string        // LOG_FORMAT: text or json
+}
+
+// setting ties a field to its environment variable, flag and help.
+type setting struct {
+	env, flag, help string
+	ptr             any // *string, *time.Duration, *float64, *int
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{"TELEGRAM_BOT_TOKEN", "token", "Telegram bot token; empty runs the local sandbox", &c.BotToken},
+		{"TELEGRAM_API_URL", "api-url", "Bot API base URL; the bot calls <url>/bot<token>/<method>", &c.APIURL},
+		{"DATABASE_URL", "database-url", "PostgreSQL connection URL", &c.DatabaseURL},
+		{"REDIS_URL", "redis-url", "Redis connection URL", &c.RedisURL},
+		{"REDIS_PREFIX", "redis-prefix", "prefix of every Redis key", &c.RedisPrefix},
+		{"SURVEYS_DIR", "surveys", "directory of survey YAML files", &c.SurveysDir},
+		{"WEBHOOK_URL", "webhook-url", "public HTTPS URL for Telegram to call; empty uses long polling", &c.WebhookURL},
+		{"WEBHOOK_LISTEN", "webhook-listen", "address the webhook server listens on", &c.WebhookListen},
+		{"WEBHOOK_SECRET", "webhook-secret", "secret token Telegram sends back in X-Telegram-Bot-Api-Secret-Token", &c.WebhookSecret},
+		{"ADMIN_LISTEN", "admin-listen", "address for /healthz and /metrics", &c.AdminListen},
+		{"SESSION_TTL", "session-ttl", "how long a conversation's state stays in Redis", &c.SessionTTL},
+		{"PRIVACY_NOTICE_VERSION", "notice-version", "version of the privacy notice citizens agree to", &c.NoticeVersion},
+		{"RATE_LIMIT", "rate-limit", "messages per second the bot sends at most", &c.RateLimit},
+		{"WORKERS", "workers", "updates of different chats handled at once", &c.Workers},
+		{"POLL_TIMEOUT", "poll-timeout", "long-poll timeout of getUpdates", &c.PollTimeout},
+		{"LOG_LEVEL", "log-level", "debug, info, warn or error", &c.LogLevel},
+		{"LOG_FORMAT", "log-format", "text or json", &c.LogFormat},
+	}
+}
+
+// Default returns the configuration before environment and flags.
+func Default() Config {
+	return Config{
+		APIURL:        "https://api.telegram.org",
+		DatabaseURL:   "postgres://postgres@127.0.0.1:5432/hromada?sslmode=disable",
+		RedisURL:      "redis://127.0.0.1:6379/0",
+		RedisPrefix:   "hromada:",
+		SurveysDir:    "./surveys",
+		WebhookListen: ":8443",
+		AdminListen:   "127.0.0.1:9090",
+		SessionTTL:    30 * 24 * time.Hour,
+		NoticeVersion: "2026-11",
+		RateLimit:     25,
+		Workers:       64,
+		PollTimeout:   30 * time.Second,
+		LogLevel:      "info",
+		LogFormat:     "text",
+	}
+}
+
+// Load fills a Config from defaults, the environment (getenv) and args, and
+// validates it.
+func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
+	c := Default()
+	sets := c.settings()
+	for _, s := range sets {
+		v := getenv(s.env)
+		if v == "" {
+			continue
+		}
+		if err := set(s.ptr, v); err != nil {
+			return c, fmt.Errorf("config: %s=%q: %w", s.env, v, err)
+		}
+	}
+	for _, s := range sets {
+		help := s.help + " (env " + s.env + ")"
+		switch p := s.ptr.(type) {
+		case *string:
+			fs.StringVar(p, s.flag, *p, help)
+		case *time.Duration:
+			fs.DurationVar(p, s.flag, *p, help)
+		case *float64:
+			fs.Float64Var(p, s.flag, *p, help)
+		case *int:
+			fs.IntVar(p, s.flag, *p, help)
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+func set(ptr any, v string) error {
+	switch p := ptr.(type) {
+	case *string:
+		*p = v
+	case *time.Duration:
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return err
+		}
+		*p = d
+	case *float64:
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return err
+		}
+		*p = f
+	case *int:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return err
+		}
+		*p = n
+	}
+	return nil
+}
+
+var secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+// Validate checks every setting and reports all that are wrong.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(name, why string) { errs = append(errs, fmt.Errorf("config: %s: %s", name, why)) }
+	if u, err := url.Parse(c.APIURL); err != nil || u.Scheme == "" || u.Host == "" {
+		bad("TELEGRAM_API_URL", "must be an absolute URL such as https://api.telegram.org")
+	}
+	if !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		bad("DATABASE_URL", "must start with postgres://")
+	}
+	if !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		bad("REDIS_URL", "must start with redis:// or rediss://")
+	}
+	if c.WebhookURL != "" {
+		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			bad("WEBHOOK_URL", "must be an https:// URL")
+		}
+		if c.WebhookSecret == "" {
+			bad("WEBHOOK_SECRET", "is required in webhook mode (1–256 of A-Z a-z 0-9 _ -)")
+		}
+	}
+	if c.WebhookSecret != "" && !secretPattern.MatchString(c.WebhookSecret) {
+		bad("WEBHOOK_SECRET", "must be 1–256 of A-Z a-z 0-9 _ -")
+	}
+	if c.SessionTTL < time.Hour {
+		bad("SESSION_TTL", "must be at least 1h")
+	}
+	if c.RateLimit <= 0 || c.RateLimit > 1000 {
+		bad("RATE_LIMIT", "must be above 0 and at most 1000 messages per second")
+	}
+	if c.Workers < 1 || c.Workers > 10000 {
+		bad("WORKERS", "must be between 1 and 10000")
+	}
+	if c.PollTimeout < 0 || c.PollTimeout > 50*time.Second {
+		bad("POLL_TIMEOUT", "must be between 0s and 50s")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	switch c.LogFormat {
+	case "text", "json":
+	default:
+		bad("LOG_FORMAT", "must be text or json")
+	}
+	if c.NoticeVersion == "" {
+		bad("PRIVACY_NOTICE_VERSION", "must not be empty")
+	}
+	return errors.Join(errs...)
+}
+
+// Sandbox reports whether no bot token is set, so Hromada runs against the
+// built-in emulator.
+func (c Config) Sandbox() bool { return c.BotToken == "" }
