@@ -55,7 +55,7 @@ func (c *Config) settings() []setting {
 		{"ADMIN_LISTEN", "admin-listen", "address for /healthz and /metrics", &c.AdminListen},
 		{"SESSION_TTL", "session-ttl", "how long a conversation's state stays in Redis", &c.SessionTTL},
 		{"PRIVACY_NOTICE_VERSION", "notice-version", "version of the privacy notice citizens agree to", &c.NoticeVersion},
-		{"RATE_LIMIT", "rate-limit", "messages per second the bot sends at most", &c.RateLimit},
+		{"RATE_LIMIT", "rate-limit", "messages per second the bot sends at most (0: no limit, for load tests against the emulator)", &c.RateLimit},
 		{"WORKERS", "workers", "updates of different chats handled at once", &c.Workers},
 		{"POLL_TIMEOUT", "poll-timeout", "long-poll timeout of getUpdates", &c.PollTimeout},
 		{"LOG_LEVEL", "log-level", "debug, info, warn or error", &c.LogLevel},
@@ -171,8 +171,8 @@ func (c Config) Validate() error {
 	if c.SessionTTL < time.Hour {
 		bad("SESSION_TTL", "must be at least 1h")
 	}
-	if c.RateLimit <= 0 || c.RateLimit > 1000 {
-		bad("RATE_LIMIT", "must be above 0 and at most 1000 messages per second")
+	if c.RateLimit < 0 || c.RateLimit > 1000 {
+		bad("RATE_LIMIT", "must be between 0 (no limit: load tests against the emulator only) and 1000 messages per second")
 	}
 	if c.Workers < 1 || c.Workers > 10000 {
 		bad("WORKERS", "must be between 1 and 10000")

@@ -31,8 +31,10 @@ type Session struct {
 	Answers       map[string]Answer `json:"answers,omitempty"`     // by question id
 	Selection     []string          `json:"selection,omitempty"`   // multi: toggled option ids not yet Done
 	AwaitOther    bool              `json:"await_other,omitempty"` // "other" chosen, waiting for its text
-	Editing       bool              `json:"editing,omitempty"`     // changing one answer from the review
+	Editing       bool              `json:"editing,omitempty"`     // changing an answer: all are given, moving on returns to the review
 	Seq           int               `json:"seq"`                   // bumped on every state change; stale buttons carry an older one
+	ResumeTo      Status            `json:"resume_to,omitempty"`   // Cancelling: the status Resume returns to
+	Started       time.Time         `json:"started,omitzero"`      // when Start made the session (zero after Rebuild)
 }
 
 // Answer is one accepted answer. Exactly the fields of its question's type are set.

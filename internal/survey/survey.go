@@ -1,12 +1,11 @@
-// Package survey holds survey definitions (parsed and validated from YAML) and
-// the pure survey engine that moves one citizen's Session through a Survey.
-//
-// It does no I/O beyond reading definition files in Load/ParseFile: no Postgres,
-// no Redis, no Telegram. The engine returns what happened; the dialogue layer
-// stores it and sends messages.
 package survey
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+)
 
 // Text is a piece of text per language code ("uk", "en", "ru", …).
 type Text map[string]string
@@ -56,6 +55,11 @@ type Survey struct {
 	// Multiple allows more than one completed response per citizen (YAML: responses: many).
 	Multiple  bool       `json:"multiple"`
 	Questions []Question `json:"questions"`
+
+	// Version is the definition's version as registered by the store (a new
+	// Checksum gets a new Version). It is not part of the definition: Parse
+	// leaves it 0 and Checksum ignores it. Start copies it into the Session.
+	Version int `json:"-"`
 }
 
 // Question is one step of a survey.
@@ -89,6 +93,10 @@ type Question struct {
 	Integer bool     `json:"integer,omitempty"`
 	Min     *float64 `json:"min,omitempty"`
 	Max     *float64 `json:"max,omitempty"`
+
+	// MinDate and MaxDate bound a date answer (YYYY-MM-DD, inclusive; "" = no bound).
+	MinDate string `json:"min_date,omitempty"`
+	MaxDate string `json:"max_date,omitempty"`
 
 	// Sensitive marks a question whose value must never be logged or summarised.
 	Sensitive bool `json:"sensitive,omitempty"`
@@ -124,4 +132,50 @@ type Condition struct {
 	All []Condition `json:"all,omitempty"`
 	Any []Condition `json:"any,omitempty"`
 	Not *Condition  `json:"not,omitempty"`
+}
+
+// Question returns the question with the given id and its index in
+// s.Questions, or nil and -1 when there is none.
+func (s *Survey) Question(id string) (*Question, int) {
+	for i := range s.Questions {
+		if s.Questions[i].ID == id {
+			return &s.Questions[i], i
+		}
+	}
+	return nil, -1
+}
+
+// IsOpen reports whether the survey accepts answers at now: on or after Opens
+// (when set) and before Closes (when set).
+func (s *Survey) IsOpen(now time.Time) bool {
+	if s.Opens != nil && now.Before(*s.Opens) {
+		return false
+	}
+	if s.Closes != nil && !now.Before(*s.Closes) {
+		return false
+	}
+	return true
+}
+
+// Checksum is the hex SHA-256 of the definition's canonical JSON encoding
+// (struct fields in declaration order, map keys sorted, times in UTC). Two
+// definitions with the same checksum ask the same questions the same way; a
+// changed definition gets a new checksum and so a new version. It is "" for a
+// definition JSON cannot encode (a NaN or infinite Min/Max, which Parse rejects).
+func (s *Survey) Checksum() string {
+	c := *s
+	if c.Opens != nil {
+		t := c.Opens.UTC()
+		c.Opens = &t
+	}
+	if c.Closes != nil {
+		t := c.Closes.UTC()
+		c.Closes = &t
+	}
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }

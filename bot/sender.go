@@ -1,0 +1,197 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+
+	"github.com/hromada/hromada/internal/dialogue"
+)
+
+// Sender owns the bot's outgoing budget: one rate limit for the whole bot,
+// and a pause for everyone when Telegram answers 429. It retries temporary
+// failures a bounded number of times and never retries a blocked citizen.
+type Sender struct {
+	api     *tgbotapi.BotAPI
+	limiter *rate.Limiter
+	log     *slog.Logger
+	metrics *Metrics
+
+	mu          sync.Mutex
+	pausedUntil time.Time
+}
+
+// sendAttempts bounds the tries of one request (429s and temporary failures).
+const sendAttempts = 5
+
+// NewSender returns a Sender allowing perSecond requests (rate.Inf: no limit).
+func NewSender(api *tgbotapi.BotAPI, perSecond rate.Limit, log *slog.Logger, m *Metrics) *Sender {
+	burst := max(int(perSecond), 1)
+	if perSecond == rate.Inf {
+		burst = 1
+	}
+	return &Sender{api: api, limiter: rate.NewLimiter(perSecond, burst), log: log, metrics: m}
+}
+
+// Deliver sends the replies of one update in order. A harmless refusal (an
+// edit that changes nothing, a late callback answer) is skipped; a blocked
+// citizen stops the rest; other failures are returned after the rest is tried.
+func (s *Sender) Deliver(ctx context.Context, outs []dialogue.Out) error {
+	var errs []error
+	for _, o := range outs {
+		c, method := render(o)
+		err := s.Do(ctx, method, c)
+		switch {
+		case err == nil, errors.Is(err, ErrNotModified), errors.Is(err, ErrQueryTooOld):
+		case errors.Is(err, ErrBlocked):
+			return err
+		default:
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Do sends one request within the budget, waiting out 429 pauses and
+// retrying temporary failures.
+func (s *Sender) Do(ctx context.Context, method string, c tgbotapi.Chattable) error {
+	var err error
+	for attempt := range sendAttempts {
+		if err := s.wait(ctx, method != "answerCallbackQuery"); err != nil {
+			return err
+		}
+		_, raw := s.api.Request(c)
+		err = classify(method, raw)
+		s.metrics.Requests.WithLabelValues(method, outcome(err)).Inc()
+		var throttled *ThrottledError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &throttled):
+			s.pause(throttled.RetryAfter)
+			s.log.Warn("telegram throttled the bot", "method", method, "retry_after", throttled.RetryAfter)
+		case errors.Is(err, ErrRetryable):
+			backoff := time.Duration(200*(attempt+1)*(attempt+1)) * time.Millisecond
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(backoff):
+			}
+		default:
+			return err
+		}
+	}
+	return err
+}
+
+// wait blocks until no 429 pause is running and, for a message (answers to
+// callback queries are not messages), the rate limit allows one more.
+func (s *Sender) wait(ctx context.Context, message bool) error {
+	for {
+		s.mu.Lock()
+		until := s.pausedUntil
+		s.mu.Unlock()
+		d := time.Until(until)
+		if d <= 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(d):
+		}
+	}
+	if !message {
+		return nil
+	}
+	return s.limiter.Wait(ctx)
+}
+
+func (s *Sender) pause(d time.Duration) {
+	s.mu.Lock()
+	if until := time.Now().Add(d); until.After(s.pausedUntil) {
+		s.pausedUntil = until
+	}
+	s.mu.Unlock()
+}
+
+func outcome(err error) string {
+	var throttled *ThrottledError
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.As(err, &throttled):
+		return "throttled"
+	case errors.Is(err, ErrBlocked):
+		return "blocked"
+	case errors.Is(err, ErrRetryable):
+		return "retryable"
+	case errors.Is(err, ErrNotModified), errors.Is(err, ErrQueryTooOld):
+		return "harmless"
+	}
+	return "refused"
+}
+
+// render turns a reply into a Bot API request.
+func render(o dialogue.Out) (tgbotapi.Chattable, string) {
+	switch o.Kind {
+	case dialogue.Answer:
+		cb := tgbotapi.NewCallback(o.CallbackID, o.Toast)
+		cb.ShowAlert = o.Alert
+		return cb, "answerCallbackQuery"
+	case dialogue.Edit:
+		e := tgbotapi.NewEditMessageText(o.ChatID, o.MessageID, o.Text)
+		e.ParseMode = tgbotapi.ModeHTML
+		e.DisableWebPagePreview = true
+		if kb := inline(o.Buttons); kb != nil {
+			e.ReplyMarkup = kb
+		}
+		return e, "editMessageText"
+	case dialogue.EditMarkup:
+		kb := inline(o.Buttons)
+		if kb == nil {
+			kb = &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}
+		}
+		return tgbotapi.NewEditMessageReplyMarkup(o.ChatID, o.MessageID, *kb), "editMessageReplyMarkup"
+	}
+	m := tgbotapi.NewMessage(o.ChatID, o.Text)
+	m.ParseMode = tgbotapi.ModeHTML
+	m.DisableWebPagePreview = true
+	switch {
+	case len(o.Keyboard) > 0:
+		rows := make([][]tgbotapi.KeyboardButton, len(o.Keyboard))
+		for i, row := range o.Keyboard {
+			for _, b := range row {
+				rows[i] = append(rows[i], tgbotapi.KeyboardButton{Text: b.Text, RequestContact: b.RequestContact, RequestLocation: b.RequestLocation})
+			}
+		}
+		m.ReplyMarkup = tgbotapi.ReplyKeyboardMarkup{Keyboard: rows, ResizeKeyboard: true}
+	case len(o.Buttons) > 0:
+		m.ReplyMarkup = *inline(o.Buttons)
+	case o.RemoveKeyboard:
+		m.ReplyMarkup = tgbotapi.NewRemoveKeyboard(true)
+	}
+	return m, "sendMessage"
+}
+
+func inline(rows [][]dialogue.Button) *tgbotapi.InlineKeyboardMarkup {
+	if len(rows) == 0 {
+		return nil
+	}
+	kb := tgbotapi.InlineKeyboardMarkup{InlineKeyboard: make([][]tgbotapi.InlineKeyboardButton, len(rows))}
+	for i, row := range rows {
+		for _, b := range row {
+			if b.URL != "" {
+				kb.InlineKeyboard[i] = append(kb.InlineKeyboard[i], tgbotapi.NewInlineKeyboardButtonURL(b.Text, b.URL))
+				continue
+			}
+			kb.InlineKeyboard[i] = append(kb.InlineKeyboard[i], tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
+		}
+	}
+	return &kb
+}

@@ -1,0 +1,131 @@
+// Command hromada runs the Hromada Telegram bot and its tools.
+//
+//	hromada [run]                   run the bot (the local sandbox when no token is set)
+//	hromada migrate                 apply database migrations
+//	hromada survey validate FILE... check survey definitions
+//	hromada loadtest                measure the bot against the emulator
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/hromada/hromada/internal/config"
+	"github.com/hromada/hromada/internal/store"
+	"github.com/hromada/hromada/internal/survey"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, errQuiet) {
+			fmt.Fprintln(os.Stderr, "hromada:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// errQuiet: the command already said what went wrong.
+var errQuiet = errors.New("failed")
+
+const usage = `usage: hromada <command> [flags]
+
+commands:
+  run                    run the bot (the local sandbox when TELEGRAM_BOT_TOKEN is empty)
+  migrate                apply database migrations
+  survey validate FILE…  check survey definitions; exits 1 on any problem
+  loadtest               N emulated citizens complete a survey; prints exchanges/s and latency
+  help                   this text
+
+Run "hromada run -h" for the settings (flags and environment variables).
+`
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "run"
+	if len(args) > 0 && (len(args[0]) == 0 || args[0][0] != '-') {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "run":
+		return runBot(ctx, args, stdin, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args, stderr)
+	case "survey":
+		if len(args) == 0 || args[0] != "validate" {
+			return fmt.Errorf("usage: hromada survey validate FILE...")
+		}
+		return validate(args[1:], stdout)
+	case "loadtest":
+		return loadtest(ctx, args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// loadConfig reads the configuration for a command.
+func loadConfig(name string, args []string, stderr io.Writer) (config.Config, error) {
+	fs := flag.NewFlagSet("hromada "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return config.Load(fs, args, os.Getenv)
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[cfg.LogLevel]
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func migrate(ctx context.Context, args []string, stderr io.Writer) error {
+	cfg, err := loadConfig("migrate", args, stderr)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := store.Migrate(ctx, st.Pool()); err != nil {
+		return err
+	}
+	fmt.Fprintln(stderr, "migrations applied")
+	return nil
+}
+
+// validate prints every problem of every file as file:line: message.
+func validate(files []string, stdout io.Writer) error {
+	if len(files) == 0 {
+		return fmt.Errorf("usage: hromada survey validate FILE...")
+	}
+	bad := false
+	for _, f := range files {
+		def, issues := survey.ParseFile(f)
+		for _, is := range issues {
+			fmt.Fprintln(stdout, is.String())
+		}
+		if len(issues) > 0 {
+			bad = true
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: ok (survey %q, %d questions, languages %v)\n", f, def.ID, len(def.Questions), def.Languages)
+	}
+	if bad {
+		return errQuiet
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+// Package app wires Hromada together from its configuration: Postgres (with
+// migrations), Redis, the survey definitions, the Telegram client, the
+// dialogue and the bot, and runs them until the context ends.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/time/rate"
+
+	"github.com/hromada/hromada/bot"
+	"github.com/hromada/hromada/internal/config"
+	"github.com/hromada/hromada/internal/dialogue"
+	"github.com/hromada/hromada/internal/locale"
+	"github.com/hromada/hromada/internal/state"
+	"github.com/hromada/hromada/internal/store"
+	"github.com/hromada/hromada/internal/survey"
+)
+
+// App is a running Hromada: every dependency, built once.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	Store    *store.Store
+	Redis    *redis.Client
+	State    *state.State
+	Surveys  *dialogue.Surveys
+	Dialogue *dialogue.Dialogue
+	Bot      *bot.Bot
+	Registry *prometheus.Registry
+	// Clock is the time the dialogue sees (tests may set it before Start).
+	Clock func() time.Time
+}
+
+// New connects to Postgres (and migrates it), Redis and Telegram, and loads
+// the surveys. Close releases what it opened.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (a *App, err error) {
+	a = &App{Config: cfg, Log: log, Registry: prometheus.NewRegistry(), Clock: time.Now}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	rt := newRoundTrips(a.Registry)
+	pc, err := pgxpool.ParseConfig(cfg.DatabaseURL)
+	if err != nil {
+		return a, fmt.Errorf("app: DATABASE_URL: %w", err)
+	}
+	pc.ConnConfig.Tracer = rt
+	pc.MaxConns = max(pc.MaxConns, int32(min(cfg.Workers, 32)))
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return a, fmt.Errorf("app: postgres: %w", err)
+	}
+	a.Store = store.New(pool)
+	if err = pool.Ping(ctx); err != nil {
+		return a, fmt.Errorf("app: postgres: %w", err)
+	}
+	if err = store.Migrate(ctx, a.Store.Pool()); err != nil {
+		return a, fmt.Errorf("app: migrate: %w", err)
+	}
+	ro, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return a, fmt.Errorf("app: REDIS_URL: %w", err)
+	}
+	ro.PoolSize = max(ro.PoolSize, cfg.Workers+10)
+	a.Redis = redis.NewClient(ro)
+	a.Redis.AddHook(rt)
+	if err = a.Redis.Ping(ctx).Err(); err != nil {
+		return a, fmt.Errorf("app: redis: %w", err)
+	}
+	a.State = state.New(a.Redis, state.Options{Prefix: cfg.RedisPrefix, TTL: cfg.SessionTTL})
+	defs, issues := survey.Load(cfg.SurveysDir)
+	if len(issues) > 0 {
+		var lines []string
+		for _, is := range issues {
+			lines = append(lines, is.String())
+		}
+		return a, fmt.Errorf("app: surveys in %s are not valid:\n%s", cfg.SurveysDir, strings.Join(lines, "\n"))
+	}
+	if a.Surveys, err = dialogue.Register(ctx, a.Store, defs); err != nil {
+		return a, err
+	}
+	log.Info("surveys loaded", "count", len(defs), "dir", cfg.SurveysDir)
+	return a, nil
+}
+
+// Start connects to Telegram and builds the dialogue and the bot.
+func (a *App) Start() error {
+	cat, err := locale.New()
+	if err != nil {
+		return err
+	}
+	httpClient := &http.Client{Timeout: a.Config.PollTimeout + 15*time.Second}
+	api, err := tgbotapi.NewBotAPIWithClient(a.Config.BotToken, strings.TrimRight(a.Config.APIURL, "/")+"/bot%s/%s", httpClient)
+	if err != nil {
+		// The token is in the request URL: never let it reach the logs.
+		return fmt.Errorf("app: telegram getMe: %s", redact(err.Error(), a.Config.BotToken))
+	}
+	a.Log.Info("connected to telegram", "bot", api.Self.UserName)
+	a.Dialogue = dialogue.New(dialogue.Deps{
+		Store: a.Store, State: a.State, Catalog: cat, Surveys: a.Surveys, Clock: a.Clock,
+		NoticeVersion: a.Config.NoticeVersion, Log: a.Log, Metrics: dialogue.NewMetrics(a.Registry),
+	})
+	limit := rate.Limit(a.Config.RateLimit)
+	if limit == 0 {
+		limit = rate.Inf
+	}
+	bm := bot.NewMetrics(a.Registry)
+	a.Bot = &bot.Bot{API: api, Dialogue: a.Dialogue, Sender: bot.NewSender(api, limit, a.Log, bm), Log: a.Log, Metrics: bm}
+	return nil
+}
+
+func redact(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, "<token>")
+}
+
+// Run serves until ctx ends: the admin listener (/healthz, /metrics) and
+// either long polling or the webhook. In-flight updates finish before it
+// returns.
+func (a *App) Run(ctx context.Context) error {
+	if a.Bot == nil {
+		if err := a.Start(); err != nil {
+			return err
+		}
+	}
+	admin, err := a.serve(ctx, a.Config.AdminListen, a.AdminHandler())
+	if err != nil {
+		return fmt.Errorf("app: admin listener: %w", err)
+	}
+	defer shutdown(admin)
+	if a.Config.WebhookURL == "" {
+		a.Log.Info("receiving updates by long polling")
+		return a.Bot.Poll(ctx, a.Config.PollTimeout, a.Config.Workers)
+	}
+	hook, err := a.serve(ctx, a.Config.WebhookListen, a.Bot.Webhook(a.Config.WebhookSecret))
+	if err != nil {
+		return fmt.Errorf("app: webhook listener: %w", err)
+	}
+	if err := a.Bot.SetWebhook(a.Config.WebhookURL, a.Config.WebhookSecret, min(a.Config.Workers, 100)); err != nil {
+		shutdown(hook)
+		return err
+	}
+	a.Log.Info("receiving updates by webhook", "listen", a.Config.WebhookListen)
+	<-ctx.Done()
+	shutdown(hook) // waits for in-flight updates
+	return nil
+}
+
+// serve starts an HTTP server on addr and returns it once listening.
+func (a *App) serve(ctx context.Context, addr string, h http.Handler) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.Log.Error("http server stopped", "addr", addr, "error", err)
+		}
+	}()
+	return srv, nil
+}
+
+func shutdown(srv *http.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(ctx)
+}
+
+// AdminHandler serves /healthz (Postgres and Redis reachable) and /metrics.
+func (a *App) AdminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := a.Store.Pool().Ping(ctx); err != nil {
+			http.Error(w, "postgres unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		if err := a.Redis.Ping(ctx).Err(); err != nil {
+			http.Error(w, "redis unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// Close releases connections.
+func (a *App) Close() {
+	if a.Redis != nil {
+		_ = a.Redis.Close()
+	}
+	if a.Store != nil {
+		a.Store.Close()
+	}
+}

@@ -1,0 +1,328 @@
+package dialogue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hromada/hromada/internal/locale"
+	"github.com/hromada/hromada/internal/store"
+	"github.com/hromada/hromada/internal/survey"
+)
+
+// errStorage marks a Postgres failure that outlasted the retries.
+var errStorage = errors.New("dialogue: storage unavailable")
+
+// talk is the handling of one update in one chat: it reads and changes the
+// Chat and collects the replies.
+type talk struct {
+	g        *Dialogue
+	c        *Chat
+	u        Update
+	lang     string
+	outs     []Out
+	callback string // the query to answer; "" once answered or when none
+	answer   *Out
+}
+
+// T localises id in the chat's language.
+func (t *talk) T(id string) string { return t.g.d.Catalog.T(t.lang, id, nil) }
+
+func (t *talk) send(o Out) {
+	o.Kind, o.ChatID = Send, t.u.ChatID
+	if t.c.Keyboard && o.Keyboard == nil && !o.RemoveKeyboard {
+		if len(o.Buttons) > 0 {
+			// One message carries one keyboard: take the reply keyboard
+			// away first, then show the inline buttons.
+			t.c.Keyboard = false
+			t.outs = append(t.outs, Out{Kind: Send, ChatID: t.u.ChatID, Text: esc(t.T("saved")), RemoveKeyboard: true})
+		} else {
+			o.RemoveKeyboard = true
+		}
+	}
+	if o.Keyboard != nil {
+		t.c.Keyboard = true
+	}
+	if o.RemoveKeyboard {
+		t.c.Keyboard = false
+	}
+	t.outs = append(t.outs, o)
+}
+
+func (t *talk) edit(o Out) {
+	if t.u.Callback == nil {
+		t.send(o)
+		return
+	}
+	o.Kind, o.ChatID, o.MessageID = Edit, t.u.ChatID, t.u.Callback.MessageID
+	t.outs = append(t.outs, o)
+}
+
+// toast answers the callback query (once) with a short text.
+func (t *talk) toast(text string, alert bool) {
+	if t.callback == "" {
+		return
+	}
+	t.answer = &Out{Kind: Answer, ChatID: t.u.ChatID, CallbackID: t.callback, Toast: text, Alert: alert}
+	t.callback = ""
+}
+
+// finish returns the replies, the callback answer first: every callback query
+// is answered, promptly.
+func (t *talk) finish() []Out {
+	t.toast("", false)
+	if t.answer == nil {
+		return t.outs
+	}
+	return append([]Out{*t.answer}, t.outs...)
+}
+
+// retry runs a Postgres write up to storageAttempts times.
+func (t *talk) retry(ctx context.Context, fn func(context.Context) error) error {
+	var err error
+	for i := range storageAttempts {
+		if err = fn(ctx); err == nil || errors.Is(err, store.ErrNotFound) || ctx.Err() != nil {
+			return err
+		}
+		t.g.d.Log.Warn("storage write failed", "chat_id", t.u.ChatID, "attempt", i+1, "error", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(100*(i+1)*(i+1)) * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("%w: %w", errStorage, err)
+}
+
+func (t *talk) now() time.Time { return t.g.d.Clock() }
+
+// run dispatches the update.
+func (t *talk) run(ctx context.Context) error {
+	m := t.g.d.Metrics
+	if t.u.Callback != nil {
+		m.Updates.WithLabelValues("callback").Inc()
+		a, err := parseAction(t.u.Callback.Data)
+		if err != nil {
+			m.Problems.WithLabelValues("bad_button").Inc()
+			t.toast(t.T("err_bad_button"), false)
+			return t.reshow(ctx)
+		}
+		return t.onAction(ctx, a)
+	}
+	if t.c.CitizenID == 0 {
+		m.Updates.WithLabelValues("before_consent").Inc()
+		return t.beforeConsent()
+	}
+	if cmd, arg, ok := command(t.u.Text); ok {
+		m.Updates.WithLabelValues("command").Inc()
+		return t.onCommand(ctx, cmd, arg)
+	}
+	m.Updates.WithLabelValues("input").Inc()
+	if t.c.Session == nil {
+		if t.u.Unsupported != "" {
+			t.send(Out{Text: esc(t.T("err_unsupported"))})
+		}
+		return t.menu(t.T("not_in_survey"))
+	}
+	return t.onInput(ctx, t.input())
+}
+
+// command splits "/start@bot s_x" into ("start", "s_x").
+func command(text string) (cmd, arg string, ok bool) {
+	if !strings.HasPrefix(text, "/") {
+		return "", "", false
+	}
+	head, arg, _ := strings.Cut(strings.TrimSpace(text[1:]), " ")
+	head, _, _ = strings.Cut(head, "@")
+	return strings.ToLower(head), strings.TrimSpace(arg), true
+}
+
+// beforeConsent: anything a citizen sends before agreeing shows the notice;
+// a /start deep link is remembered (in Redis only) to open after consent.
+func (t *talk) beforeConsent() error {
+	cmd, arg, ok := command(t.u.Text)
+	if ok && cmd == "start" {
+		if id, ok := strings.CutPrefix(arg, "s_"); ok {
+			t.c.Pending, t.c.Source = id, "deeplink"
+		}
+		t.send(Out{Text: esc(t.T("welcome"))})
+	} else {
+		t.send(Out{Text: esc(t.T("need_consent"))})
+	}
+	t.send(t.notice())
+	return nil
+}
+
+func (t *talk) notice() Out {
+	text := t.g.d.Catalog.T(t.lang, "notice", map[string]any{"Version": esc(t.g.d.NoticeVersion)})
+	rows := [][]Button{
+		{{Text: t.T("btn_agree"), Data: action{op: opConsent, arg: "1"}.String()},
+			{Text: t.T("btn_decline"), Data: action{op: opConsent, arg: "0"}.String()}},
+		t.languageRow(),
+	}
+	return Out{Text: text, Buttons: rows}
+}
+
+func (t *talk) languageRow() []Button {
+	var row []Button
+	for _, l := range locale.Languages {
+		label := t.g.d.Catalog.T(l, "language_name", nil)
+		if l == t.lang {
+			label = "• " + label
+		}
+		row = append(row, Button{Text: label, Data: action{op: opLanguage, arg: l}.String()})
+	}
+	return row
+}
+
+func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
+	switch cmd {
+	case "start":
+		if id, ok := strings.CutPrefix(arg, "s_"); ok {
+			return t.open(ctx, t.g.d.Surveys.Current(id), "deeplink")
+		}
+		return t.menu(esc(t.T("welcome")))
+	case "surveys":
+		return t.menu("")
+	case "help":
+		t.send(Out{Text: esc(t.T("help"))})
+		return nil
+	case "language":
+		t.send(Out{Text: esc(t.T("choose_language")), Buttons: [][]Button{t.languageRow()}})
+		return nil
+	case "cancel":
+		if t.c.Session != nil {
+			return t.onInput(ctx, survey.Input{Kind: survey.InCancel})
+		}
+		return t.menu("")
+	}
+	t.g.d.Metrics.Problems.WithLabelValues("unknown_command").Inc()
+	t.send(Out{Text: esc(t.T("unknown_command"))})
+	return nil
+}
+
+// onAction handles a tapped button.
+func (t *talk) onAction(ctx context.Context, a action) error {
+	switch a.op {
+	case opLanguage:
+		return t.setLanguage(ctx, a.arg)
+	case opConsent:
+		return t.consent(ctx, a.arg == "1")
+	}
+	if t.c.CitizenID == 0 {
+		t.toast(t.T("need_consent"), false)
+		t.send(t.notice())
+		return nil
+	}
+	switch a.op {
+	case opMenu:
+		return t.menu("")
+	case opOpen:
+		def := t.g.d.Surveys.ByKey(a.arg)
+		if def == nil {
+			t.toast(t.T("err_stale"), false)
+			return nil
+		}
+		return t.open(ctx, def, "menu")
+	}
+	s := t.c.Session
+	if s == nil || s.ResponseID != a.response {
+		t.staleTap()
+		return nil
+	}
+	def, err := t.g.d.Surveys.Version(ctx, s.SurveyID, s.SurveyVersion)
+	if err != nil {
+		return err
+	}
+	if a.pos != position(def, s) {
+		t.staleTap()
+		return nil
+	}
+	in := survey.Input{At: t.now()}
+	switch a.op {
+	case opChoose, opToggle:
+		q, _ := def.Question(s.Current)
+		if q == nil {
+			t.staleTap()
+			return nil
+		}
+		opts := q.Choices()
+		if a.index >= len(opts) {
+			t.staleTap()
+			return nil
+		}
+		in.Kind, in.Option = survey.InChoose, opts[a.index].ID
+		if a.op == opToggle {
+			in.Kind = survey.InToggle
+		}
+	case opDone:
+		in.Kind = survey.InDone
+	case opSkip:
+		in.Kind = survey.InSkip
+	case opBack:
+		in.Kind = survey.InBack
+	case opCancel, opDiscard:
+		in.Kind = survey.InCancel
+	case opKeep:
+		in.Kind = survey.InResume
+	case opConfirm:
+		in.Kind = survey.InConfirm
+	case opChange:
+		t.edit(Out{Text: esc(t.T("review_pick")), Buttons: t.changeButtons(def, s)})
+		return nil
+	case opReview:
+		return t.show(def, s, "")
+	case opEdit:
+		if a.index >= len(def.Questions) {
+			t.staleTap()
+			return nil
+		}
+		in.Kind, in.Question = survey.InEdit, def.Questions[a.index].ID
+	}
+	return t.apply(ctx, def, in)
+}
+
+func (t *talk) staleTap() {
+	t.g.d.Metrics.Problems.WithLabelValues(string(survey.ErrStale)).Inc()
+	t.toast(t.T("err_stale"), false)
+}
+
+// input decodes a message into engine input.
+func (t *talk) input() survey.Input {
+	in := survey.Input{At: t.now()}
+	switch {
+	case t.u.Contact != nil:
+		in.Kind, in.Phone = survey.InContact, t.u.Contact.Phone
+		in.OwnContact = t.u.Contact.UserID != 0 && t.u.Contact.UserID == t.u.UserID
+	case t.u.Location != nil:
+		in.Kind, in.Lat, in.Lon = survey.InLocation, t.u.Location.Lat, t.u.Location.Lon
+	case t.u.Unsupported != "" || t.u.Text == "":
+		in.Kind = survey.InUnsupported
+	default:
+		in.Kind, in.Text = survey.InText, t.u.Text
+		if t.c.Keyboard { // the reply keyboard's own buttons arrive as text
+			switch strings.TrimSpace(t.u.Text) {
+			case t.T("btn_back"):
+				in.Kind = survey.InBack
+			case t.T("btn_skip"):
+				in.Kind = survey.InSkip
+			case t.T("btn_cancel"):
+				in.Kind = survey.InCancel
+			}
+		}
+	}
+	return in
+}
+
+func (t *talk) onInput(ctx context.Context, in survey.Input) error {
+	s := t.c.Session
+	def, err := t.g.d.Surveys.Version(ctx, s.SurveyID, s.SurveyVersion)
+	if err != nil {
+		return err
+	}
+	if in.At.IsZero() {
+		in.At = t.now()
+	}
+	return t.apply(ctx, def, in)
+}
