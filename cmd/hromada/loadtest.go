@@ -43,11 +43,14 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("hromada loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	citizens := fs.Int("citizens", 200, "emulated citizens completing the survey at once")
-	workers := fs.Int("workers", 64, "the bot's WORKERS setting")
+	workers := fs.Int("workers", config.Default().Workers, "the bot's WORKERS setting")
 	def := config.Default()
 	dbURL := fs.String("database-url", envOr("DATABASE_URL", def.DatabaseURL), "PostgreSQL server to make the test database on")
 	redisURL := fs.String("redis-url", envOr("REDIS_URL", def.RedisURL), "Redis to use (under a prefix of its own)")
 	timeout := fs.Duration("timeout", 10*time.Minute, "give up after")
+	cpuProfile := fs.String("cpuprofile", "", "write the bot's CPU profile during the load (seconds = -profile-seconds) to this file")
+	profileSeconds := fs.Int("profile-seconds", 5, "length of the CPU profile")
+	bare := fs.Bool("bare", false, "measure the yardstick instead: a bare bot doing the same survey with the same libraries (one Redis GET and SET and one INSERT per update)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,7 +88,11 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	child := exec.Command(self, "run")
+	command := "run"
+	if *bare {
+		command = "barebot"
+	}
+	child := exec.Command(self, command)
 	child.Env = append(os.Environ(),
 		"TELEGRAM_BOT_TOKEN="+emu.Token(), "TELEGRAM_API_URL="+base, "DATABASE_URL="+testDB,
 		"REDIS_URL="+*redisURL, "REDIS_PREFIX="+prefix, "SURVEYS_DIR="+dir, "ADMIN_LISTEN="+adminAddr,
@@ -102,7 +109,7 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := waitHealthy(ctx, "http://"+adminAddr+"/healthz"); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "hromada loadtest: %d citizens × 13 exchanges (consent, 10 answers, confirm), bot pid %d, %d workers\n", *citizens, child.Process.Pid, *workers)
+	fmt.Fprintf(stdout, "hromada loadtest (%s): %d citizens × 13 exchanges (consent, 10 answers, confirm), bot pid %d, %d workers\n", command, *citizens, child.Process.Pid, *workers)
 
 	before, err := scrape(ctx, "http://"+adminAddr+"/metrics")
 	if err != nil {
@@ -111,6 +118,14 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cpuBefore, err := processCPU(child.Process.Pid)
 	if err != nil {
 		return err
+	}
+	var profiled sync.WaitGroup
+	if *cpuProfile != "" {
+		profiled.Go(func() {
+			if err := saveProfile(ctx, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", adminAddr, *profileSeconds), *cpuProfile); err != nil {
+				fmt.Fprintln(stderr, "loadtest: cpu profile:", err)
+			}
+		})
 	}
 	start := time.Now()
 	var (
@@ -132,6 +147,7 @@ func loadtest(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	defer profiled.Wait()
 	cpuAfter, err := processCPU(child.Process.Pid)
 	if err != nil {
 		return err
@@ -336,4 +352,25 @@ func peakRSS(pid int) (int64, error) {
 		}
 	}
 	return 0, errors.New("no VmHWM")
+}
+
+func saveProfile(ctx context.Context, u, file string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -66,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return validate(args[1:], stdout)
 	case "loadtest":
 		return loadtest(ctx, args, stdout, stderr)
+	case "barebot": // the load test's yardstick; not for use
+		return barebot(ctx)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

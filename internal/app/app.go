@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"time"
 
@@ -105,7 +106,12 @@ func (a *App) Start() error {
 	if err != nil {
 		return err
 	}
-	httpClient := &http.Client{Timeout: a.Config.PollTimeout + 15*time.Second}
+	// Keep a connection to Telegram open for every worker: the default of two
+	// idle connections per host makes a busy bot dial for most requests.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConns = a.Config.Workers + 16
+	transport.MaxIdleConnsPerHost = a.Config.Workers + 16
+	httpClient := &http.Client{Timeout: a.Config.PollTimeout + 15*time.Second, Transport: transport}
 	api, err := tgbotapi.NewBotAPIWithClient(a.Config.BotToken, strings.TrimRight(a.Config.APIURL, "/")+"/bot%s/%s", httpClient)
 	if err != nil {
 		// The token is in the request URL: never let it reach the logs.
@@ -185,7 +191,8 @@ func shutdown(srv *http.Server) {
 	_ = srv.Shutdown(ctx)
 }
 
-// AdminHandler serves /healthz (Postgres and Redis reachable) and /metrics.
+// AdminHandler serves /healthz (Postgres and Redis reachable), /metrics and
+// /debug/pprof.
 func (a *App) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -202,6 +209,10 @@ func (a *App) AdminHandler() http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}))
+	// Profiles, for measuring where time goes (the admin listener is bound to
+	// 127.0.0.1 by default: keep it private).
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
 	return mux
 }
 

@@ -76,7 +76,7 @@ func Default() Config {
 		SessionTTL:    30 * 24 * time.Hour,
 		NoticeVersion: "2026-11",
 		RateLimit:     25,
-		Workers:       64,
+		Workers:       128,
 		PollTimeout:   30 * time.Second,
 		LogLevel:      "info",
 		LogFormat:     "text",

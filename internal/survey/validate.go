@@ -23,7 +23,7 @@ const (
 	// MaxScalePoints is the most points on a scale (0 to 10).
 	MaxScalePoints = 11
 
-	maxSurveyID = 64   // survey ids travel in deep links (/start <id>, 64 characters)
+	maxSurveyID = 62   // survey ids travel in deep links: "s_" + id within Telegram's 64-character start parameter
 	maxID       = 32   // question and option ids travel in button data with other fields
 	maxTitle    = 120  // titles appear in lists and message headers
 	maxMessage  = 3500 // intro, question and note texts, leaving room for progress and hints
