@@ -20,10 +20,10 @@ const chatVersion = 1
 type Chat struct {
 	V         int             `json:"v"`
 	Lang      string          `json:"lang"`
-	CitizenID int64           `json:"citizen,omitempty"` // 0 until consent is given
-	Pending   string          `json:"pending,omitempty"` // survey to open once consent is given
-	Source    string          `json:"source,omitempty"`  // how the pending survey was reached
-	Session   *survey.Session `json:"session,omitempty"` // the survey in progress
+	CitizenID int64           `json:"citizen,omitempty"`  // 0 until consent is given
+	Pending   string          `json:"pending,omitempty"`  // survey to open once consent is given
+	Source    string          `json:"source,omitempty"`   // how the pending survey was reached
+	Session   *survey.Session `json:"session,omitempty"`  // the survey in progress
 	Keyboard  bool            `json:"keyboard,omitempty"` // a reply keyboard is shown
 }
 
