@@ -225,3 +225,12 @@ func (e *env) answers(telegramID int64, surveyID string) map[string]string {
 	}
 	return got
 }
+
+// startErr tries to build a bot process from e.cfg and returns why it could not.
+func startErr(e *env) error {
+	a, err := app.New(context.Background(), e.cfg, slog.New(slog.NewTextHandler(e.logs, nil)))
+	if err == nil {
+		a.Close()
+	}
+	return err
+}
