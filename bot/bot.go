@@ -90,7 +90,7 @@ func (b *Bot) Poll(ctx context.Context, timeout time.Duration, workers int) erro
 	failures := 0
 	for ctx.Err() == nil {
 		cfg := tgbotapi.UpdateConfig{Offset: offset, Limit: 100, Timeout: int(timeout.Seconds()), AllowedUpdates: allowedUpdates}
-		updates, err := b.API.GetUpdates(cfg)
+		updates, err := b.getUpdates(ctx, cfg)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -128,6 +128,27 @@ func (b *Bot) Poll(ctx context.Context, timeout time.Duration, workers int) erro
 		_, _ = b.API.GetUpdates(tgbotapi.UpdateConfig{Offset: offset, Limit: 1, Timeout: 0})
 	}
 	return nil
+}
+
+// getUpdates long-polls, returning at once when ctx ends: the client library
+// takes no context, and a shutdown should not wait out the poll. Updates of
+// an abandoned poll are not confirmed, so Telegram delivers them again.
+func (b *Bot) getUpdates(ctx context.Context, cfg tgbotapi.UpdateConfig) ([]tgbotapi.Update, error) {
+	type result struct {
+		updates []tgbotapi.Update
+		err     error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		u, err := b.API.GetUpdates(cfg)
+		ch <- result{u, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case r := <-ch:
+		return r.updates, r.err
+	}
 }
 
 // handleBatch handles updates, one chat's in order on one worker, and

@@ -48,9 +48,13 @@ func TestHealthAndMetrics(t *testing.T) {
 		{"hromada_redis_round_trips_total", nil, positive, "> 0"},
 		{"hromada_handle_seconds_count", nil, positive, "> 0"},
 	} {
-		t.Run(tc.name+strings.Join(tc.labels, ","), func(t *testing.T) {
+		name := tc.name
+		if len(tc.labels) > 0 {
+			name += "{" + strings.Join(tc.labels, ",") + "}"
+		}
+		t.Run(name, func(t *testing.T) {
 			if got := sample(t, body, tc.name, tc.labels...); !tc.want(got) {
-				t.Errorf("%s%v = %v, want %s", tc.name, tc.labels, got, tc.about)
+				t.Errorf("%s = %v, want %s", name, got, tc.about)
 			}
 		})
 	}
@@ -72,21 +76,19 @@ func TestHealthFailsWhenADependencyIsUnreachable(t *testing.T) {
 		{"redis", func(a *app.App) { _ = a.Redis.Close() }, "redis unavailable"},
 		{"postgres", func(a *app.App) { a.Store.Close() }, "postgres unavailable"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			a := e.newApp(e.cfg)
-			admin := httptest.NewServer(a.AdminHandler())
-			t.Cleanup(admin.Close)
-			if code, _ := get(t, admin.URL+"/healthz"); code != http.StatusOK {
-				t.Fatalf("healthy: status %d", code)
-			}
-			tc.fail(a)
-			if code, body := get(t, admin.URL+"/healthz"); code != http.StatusServiceUnavailable || !strings.Contains(body, tc.want) {
-				t.Errorf("/healthz: %d %q, want 503 %q", code, body, tc.want)
-			}
-			if code, _ := get(t, admin.URL+"/metrics"); code != http.StatusOK {
-				t.Errorf("/metrics: status %d; metrics should not need %s", code, tc.name)
-			}
-		})
+		a := e.newApp(e.cfg)
+		admin := httptest.NewServer(a.AdminHandler())
+		t.Cleanup(admin.Close)
+		if code, _ := get(t, admin.URL+"/healthz"); code != http.StatusOK {
+			t.Fatalf("%s: healthy: status %d", tc.name, code)
+		}
+		tc.fail(a)
+		if code, body := get(t, admin.URL+"/healthz"); code != http.StatusServiceUnavailable || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: /healthz: %d %q, want 503 %q", tc.name, code, body, tc.want)
+		}
+		if code, _ := get(t, admin.URL+"/metrics"); code != http.StatusOK {
+			t.Errorf("%s: /metrics: status %d; metrics should not need it", tc.name, code)
+		}
 	}
 }
 
@@ -175,9 +177,6 @@ func TestStopWaitsForTheUpdateInFlight(t *testing.T) {
 		})
 	}
 }
-
-// The webhook secret being required is tested with the rest of the
-// configuration (internal/config: "webhook without secret").
 
 func positive(v float64) bool { return v > 0 }
 

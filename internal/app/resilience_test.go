@@ -216,18 +216,16 @@ func TestBadInputGetsAClearReplyAndTheSameQuestion(t *testing.T) {
 		{"text where a button is expected", func() (int, error) { return c.Send("Київ") }, "обрати варіант кнопкою"},
 		{"a location where a button is expected", func() (int, error) { return c.ShareLocation(50, 30) }, "обрати варіант кнопкою"},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if _, err := tc.do(); err != nil {
-				t.Fatal(err)
-			}
-			m := e.reply(c, tc.want)
-			if !strings.Contains(m.PlainText(), "Де ви живете?") {
-				t.Errorf("the question was not asked again: %q", m.PlainText())
-			}
-		})
+		if _, err := tc.do(); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		m := e.reply(c, tc.want)
+		if !strings.Contains(m.PlainText(), "Де ви живете?") {
+			t.Errorf("%s: the question was not asked again: %q", tc.name, m.PlainText())
+		}
 	}
 
-	t.Run("garbled callback data", func(t *testing.T) {
+	{ // garbled callback data
 		cb, err := c.TapData(region.ID, "zz:garbage")
 		if err != nil {
 			t.Fatal(err)
@@ -237,8 +235,8 @@ func TestBadInputGetsAClearReplyAndTheSameQuestion(t *testing.T) {
 		if toast := e.waitAnswered(cb.QueryID); toast != "Не вдалося розпізнати цю кнопку." {
 			t.Errorf("toast = %q", toast)
 		}
-	})
-	t.Run("forged callback data for another response", func(t *testing.T) {
+	}
+	{ // forged callback data for another response
 		cb, err := c.TapData(region.ID, "c:zzzz:1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -246,8 +244,8 @@ func TestBadInputGetsAClearReplyAndTheSameQuestion(t *testing.T) {
 		if toast := e.waitAnswered(cb.QueryID); toast != "Ця кнопка вже не діє." {
 			t.Errorf("toast = %q", toast)
 		}
-	})
-	t.Run("an option index past the end", func(t *testing.T) {
+	}
+	{ // an option index past the end
 		btn, _ := region.Button("Київська область")
 		parts := strings.Split(btn.CallbackData, ":")
 		parts[3] = "999"
@@ -258,23 +256,23 @@ func TestBadInputGetsAClearReplyAndTheSameQuestion(t *testing.T) {
 		if toast := e.waitAnswered(cb.QueryID); toast != "Ця кнопка вже не діє." {
 			t.Errorf("toast = %q", toast)
 		}
-	})
+	}
 
 	displaced := e.tap(c, region, "Київська область", "Чи ви переїхали")
 	_ = displaced
-	t.Run("a button of an earlier question", func(t *testing.T) {
+	{ // a button of an earlier question
 		if toast := e.toast(c, region, "Львівська область"); toast != "Ця кнопка вже не діє." {
 			t.Errorf("toast = %q", toast)
 		}
-	})
-	t.Run("a button of an old survey", func(t *testing.T) {
+	}
+	{ // a button of an old survey
 		menu := e.send(c, "/surveys", "Відкриті опитування")
 		first := e.tap(c, menu, "Довгі ідентифікатори", "Оберіть")
 		_ = first
 		if toast := e.toast(c, displaced, "Так"); toast != "Ця кнопка вже не діє." {
 			t.Errorf("toast = %q", toast)
 		}
-	})
+	}
 	e.waitIdle()
 	if got := e.answers(c.ID(), "every-type"); len(got) != 1 || got["region"] != "Київська область" {
 		t.Fatalf("bad input changed the stored answers: %v", got)

@@ -193,21 +193,19 @@ func TestWebhookAnswers5xxWhenAnUpdateCannotBeHandled(t *testing.T) {
 		{"redis unreachable", func(a *app.App) { _ = a.Redis.Close() }},
 		{"postgres unreachable", func(a *app.App) { a.Store.Close() }},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			a := e.newApp(e.cfg)
-			tc.fail(a)
-			req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(start))
-			req.Header.Set(tgemu.SecretHeader, webhookSecret)
-			rec := httptest.NewRecorder()
-			a.Bot.Webhook(webhookSecret).ServeHTTP(rec, req)
-			if rec.Code != http.StatusInternalServerError {
-				t.Errorf("status %d, want 500 so that Telegram delivers the update again", rec.Code)
-			}
-			// Not marked handled, not left locked: a redelivery will be handled.
-			if e.handled(citizenID, craftedUpdateID+1) {
-				t.Errorf("the failed update was marked handled")
-			}
-		})
+		a := e.newApp(e.cfg)
+		tc.fail(a)
+		req := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(start))
+		req.Header.Set(tgemu.SecretHeader, webhookSecret)
+		rec := httptest.NewRecorder()
+		a.Bot.Webhook(webhookSecret).ServeHTTP(rec, req)
+		if rec.Code != http.StatusInternalServerError {
+			t.Errorf("%s: status %d, want 500 so that Telegram delivers the update again", tc.name, rec.Code)
+		}
+		// Not marked handled, not left locked: a redelivery will be handled.
+		if e.handled(citizenID, craftedUpdateID+1) {
+			t.Errorf("%s: the failed update was marked handled", tc.name)
+		}
 	}
 
 	// End to end: Telegram keeps an update the bot answered with a 5xx and
@@ -256,93 +254,95 @@ func TestTwoReplicasLoseNoUpdateAndHandleEachOnce(t *testing.T) {
 		{"shelters", "Укриття"}, {"buses", "Автобуси"}, {"clinics", "Амбулаторії"}, {"schools", "Школи"},
 	}
 
-	t.Run("a chat's updates stay in order across replicas", func(t *testing.T) {
-		// Telegram posts a chat's next update once the last was answered;
-		// the balancer sends them to one replica and the other in turn.
-		c := e.emu.NewCitizen("Мирослава", "uk")
-		e.consent(c)
-		q := e.send(c, "/start s_many-toggles", "Що покращити в громаді?")
-		for _, label := range []string{"Дороги", "Вода", "Готово ✓"} { // without waiting for replies
-			if _, err := c.Tap(q, label); err != nil {
-				t.Fatal(err)
-			}
+	// A chat's updates stay in order across replicas: Telegram posts a
+	// chat's next update once the last was answered, and the balancer sends
+	// them to one replica and the other in turn. Done must come after both
+	// taps, whichever replica handles it.
+	c := e.emu.NewCitizen("Мирослава", "uk")
+	e.consent(c)
+	q := e.send(c, "/start s_many-toggles", "Що покращити в громаді?")
+	for _, label := range []string{"Дороги", "Вода", "Готово ✓"} { // without waiting for replies
+		if _, err := c.Tap(q, label); err != nil {
+			t.Fatal(err)
 		}
-		e.reply(c, "Чи хочете додати ще щось?")
-		e.waitIdle()
-		if got := e.choices(c.ID(), "wishes"); !slices.Equal(got, []string{"roads", "water"}) {
-			t.Errorf("wishes = %v, want [roads water] (tapped in that order, then Done)", got)
-		}
-		if lb.hits[0].Load() == 0 || lb.hits[1].Load() == 0 {
-			t.Errorf("deliveries per replica: %d and %d; want both to have handled some", lb.hits[0].Load(), lb.hits[1].Load())
-		}
-	})
+	}
+	e.reply(c, "Чи хочете додати ще щось?")
+	e.waitIdle()
+	if got := e.choices(c.ID(), "wishes"); !slices.Equal(got, []string{"roads", "water"}) {
+		t.Errorf("wishes = %v, want [roads water] (tapped in that order, then Done)", got)
+	}
+	if lb.hits[0].Load() == 0 || lb.hits[1].Load() == 0 {
+		t.Errorf("deliveries per replica: %d and %d; want both to have handled some", lb.hits[0].Load(), lb.hits[1].Load())
+	}
 
-	t.Run("concurrent taps on two replicas, each posted to both", func(t *testing.T) {
-		c := e.emu.NewCitizen("Степан", "uk")
-		e.consent(c)
-		q := e.send(c, "/start s_many-toggles", "Що покращити в громаді?")
-		e.waitIdle()
-		dupsBefore := 0.0
+	// Every option tapped at once, each tap posted to both replicas at once
+	// (as Telegram may after a confirmation was lost). Each tap reads the
+	// selection from Redis, adds its option and writes it back: only the
+	// chat lock keeps taps from overwriting each other, and only
+	// de-duplication keeps the second copy of a tap from undoing the first.
+	c = e.emu.NewCitizen("Степан", "uk")
+	e.consent(c)
+	q = e.send(c, "/start s_many-toggles", "Що покращити в громаді?")
+	e.waitIdle()
+	duplicates := func() (n float64) {
 		for _, a := range replicas {
-			dupsBefore += sample(t, scrape(t, a), "hromada_duplicate_updates_total")
+			n += sample(t, scrape(t, a), "hromada_duplicate_updates_total")
 		}
-		// Every option tapped at once; each tap posted to both replicas
-		// at once, as Telegram may after a confirmation was lost. Each tap
-		// reads the selection from Redis, adds its option and writes it
-		// back: only the chat lock keeps taps from overwriting each other,
-		// and only de-duplication keeps a tap from undoing itself.
-		var wg sync.WaitGroup
-		ready := make(chan struct{})
-		for i, o := range options {
-			btn, ok := q.Button(o.label)
-			if !ok {
-				t.Fatalf("no button %q: %v", o.label, q.InlineKeyboard)
-			}
-			body := tapUpdate(craftedUpdateID+100+i, c.ID(), c.FirstName(), q.ID, btn.CallbackData)
-			for _, addr := range addrs {
-				wg.Go(func() {
-					<-ready
-					if code := postUpdate(t, "http://"+addr+"/", webhookSecret, body); code != http.StatusOK {
-						t.Errorf("tap %s: status %d, want 200", o.id, code)
-					}
-				})
-			}
+		return n
+	}
+	dupsBefore := duplicates()
+	var wg sync.WaitGroup
+	ready := make(chan struct{})
+	for i, o := range options {
+		btn, ok := q.Button(o.label)
+		if !ok {
+			t.Fatalf("no button %q: %v", o.label, q.InlineKeyboard)
 		}
-		close(ready)
-		wg.Wait()
+		body := tapUpdate(craftedUpdateID+i, c.ID(), c.FirstName(), q.ID, btn.CallbackData)
+		for _, addr := range addrs {
+			wg.Go(func() {
+				<-ready
+				if code := postUpdate(t, "http://"+addr+"/", webhookSecret, body); code != http.StatusOK {
+					t.Errorf("tap %s: status %d, want 200", o.id, code)
+				}
+			})
+		}
+	}
+	close(ready)
+	wg.Wait()
 
-		dups := -dupsBefore
-		for _, a := range replicas {
-			dups += sample(t, scrape(t, a), "hromada_duplicate_updates_total")
+	if dups := duplicates() - dupsBefore; dups != float64(len(options)) {
+		t.Errorf("duplicates dropped = %v, want %d (one copy of each tap)", dups, len(options))
+	}
+	// The keyboard was redrawn once per tap, in the order the taps were
+	// applied (replies go out before the lock is freed): the last drawing
+	// shows them all.
+	now := message(t, c, q.ID)
+	var unmarked []string
+	for _, o := range options {
+		if _, ok := now.Button("✅ " + o.label); !ok {
+			unmarked = append(unmarked, o.label)
 		}
-		if dups != float64(len(options)) {
-			t.Errorf("duplicates dropped = %v, want %d (one copy of each tap)", dups, len(options))
-		}
-		// The keyboard was redrawn once per tap, in the order the taps were
-		// applied: the last drawing shows them all.
-		now := message(t, c, q.ID)
-		for _, o := range options {
-			if _, ok := now.Button("✅ " + o.label); !ok {
-				t.Errorf("%s is not marked: %v", o.label, now.InlineKeyboard)
-			}
-		}
-		if now.EditCount != len(options) {
-			t.Errorf("keyboard redrawn %d times, want %d", now.EditCount, len(options))
-		}
+	}
+	if now.EditCount != len(options) {
+		t.Errorf("keyboard redrawn %d times, want %d", now.EditCount, len(options))
+	}
+	if len(unmarked) > 0 {
+		t.Fatalf("options not marked after the taps: %v (keyboard %v)", unmarked, now.InlineKeyboard)
+	}
 
-		e.tap(c, now, "Готово ✓", "Чи хочете додати ще щось?")
-		e.waitIdle()
-		got := e.choices(c.ID(), "wishes")
-		slices.Sort(got)
-		want := make([]string, 0, len(options))
-		for _, o := range options {
-			want = append(want, o.id)
-		}
-		slices.Sort(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("stored wishes = %v, want all of %v", got, want)
-		}
-	})
+	e.tap(c, now, "Готово ✓", "Чи хочете додати ще щось?")
+	e.waitIdle()
+	got := e.choices(c.ID(), "wishes")
+	slices.Sort(got)
+	want := make([]string, 0, len(options))
+	for _, o := range options {
+		want = append(want, o.id)
+	}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("stored wishes = %v, want all of %v", got, want)
+	}
 }
 
 // toAge brings c from their first word to the age question of every-type.
