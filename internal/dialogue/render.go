@@ -230,19 +230,14 @@ func (t *talk) review(def *survey.Survey, s *survey.Session, prefix string) {
 		parts = append(parts, prefix)
 	}
 	parts = append(parts, "<b>"+esc(t.T("review_header"))+"</b>")
-	n := 0
-	for i := range def.Questions {
+	for n, i := range answerable(def, s) {
 		q := &def.Questions[i]
-		if q.Type == survey.Note || !survey.Visible(def, s.Answers, q) {
-			continue
-		}
-		n++
 		a, ok := s.Answers[q.ID]
 		value := "—"
 		if ok {
 			value = a.Display(q, lang)
 		}
-		parts = append(parts, strconv.Itoa(n)+". "+esc(clip(q.Text.In(lang, fb), 200))+"\n→ <b>"+esc(clip(value, 300))+"</b>")
+		parts = append(parts, strconv.Itoa(n+1)+". "+esc(clip(q.Text.In(lang, fb), 200))+"\n→ <b>"+esc(clip(value, 300))+"</b>")
 	}
 	buttons := [][]Button{
 		{{Text: t.T("btn_confirm"), Data: t.act(def, s, opConfirm, 0)}},
@@ -266,14 +261,23 @@ func (t *talk) review(def *survey.Survey, s *survey.Session, prefix string) {
 func (t *talk) changeButtons(def *survey.Survey, s *survey.Session) [][]Button {
 	lang, fb := surveyLang(def, t.lang), def.Languages[0]
 	var rows [][]Button
-	n := 0
-	for i := range def.Questions {
-		q := &def.Questions[i]
-		if q.Type == survey.Note || !survey.Visible(def, s.Answers, q) {
-			continue
-		}
-		n++
-		rows = append(rows, []Button{{Text: clip(strconv.Itoa(n)+". "+q.Text.In(lang, fb), 60), Data: t.act(def, s, opEdit, i)}})
+	for n, i := range answerable(def, s) {
+		label := strconv.Itoa(n+1) + ". " + def.Questions[i].Text.In(lang, fb)
+		rows = append(rows, []Button{{Text: clip(label, 60), Data: t.act(def, s, opEdit, i)}})
 	}
 	return append(rows, []Button{{Text: t.T("btn_back"), Data: t.act(def, s, opReview, 0)}})
+}
+
+// answerable lists, in order, the indexes of the questions the citizen sees
+// and answers (notes and questions hidden by show_if left out): the summary
+// numbers them, and "Change an answer" offers them.
+func answerable(def *survey.Survey, s *survey.Session) []int {
+	var idx []int
+	for i := range def.Questions {
+		q := &def.Questions[i]
+		if q.Type != survey.Note && survey.Visible(def, s.Answers, q) {
+			idx = append(idx, i)
+		}
+	}
+	return idx
 }
