@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -84,19 +85,11 @@ func Default() Config {
 }
 
 // Load fills a Config from defaults, the environment (getenv) and args, and
-// validates it.
+// validates it. Flags are registered with the built-in defaults only, so that
+// -h and a mistyped flag never print a secret taken from the environment.
 func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, error) {
 	c := Default()
 	sets := c.settings()
-	for _, s := range sets {
-		v := getenv(s.env)
-		if v == "" {
-			continue
-		}
-		if err := set(s.ptr, v); err != nil {
-			return c, fmt.Errorf("config: %s=%q: %w", s.env, v, err)
-		}
-	}
 	for _, s := range sets {
 		help := s.help + " (env " + s.env + ")"
 		switch p := s.ptr.(type) {
@@ -112,6 +105,17 @@ func Load(fs *flag.FlagSet, args []string, getenv func(string) string) (Config, 
 	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	for _, s := range sets {
+		v := getenv(s.env)
+		if v == "" || given[s.flag] {
+			continue
+		}
+		if err := set(s.ptr, v); err != nil {
+			return c, fmt.Errorf("config: %s: %w", s.env, err)
+		}
 	}
 	return c, c.Validate()
 }
@@ -158,8 +162,8 @@ func (c Config) Validate() error {
 		bad("REDIS_URL", "must start with redis:// or rediss://")
 	}
 	if c.WebhookURL != "" {
-		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
-			bad("WEBHOOK_URL", "must be an https:// URL")
+		if u, err := url.Parse(c.WebhookURL); err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && loopback(u.Hostname()))) {
+			bad("WEBHOOK_URL", "must be an https:// URL (http:// only on 127.0.0.1 or localhost, for the emulator)")
 		}
 		if c.WebhookSecret == "" {
 			bad("WEBHOOK_SECRET", "is required in webhook mode (1–256 of A-Z a-z 0-9 _ -)")
@@ -194,6 +198,14 @@ func (c Config) Validate() error {
 		bad("PRIVACY_NOTICE_VERSION", "must not be empty")
 	}
 	return errors.Join(errs...)
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Sandbox reports whether no bot token is set, so Hromada runs against the

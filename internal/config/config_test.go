@@ -66,3 +66,20 @@ func TestSecretsNeverInErrors(t *testing.T) {
 		t.Fatalf("error shows a secret: %v", err)
 	}
 }
+
+func TestHelpNeverShowsSecretsFromTheEnvironment(t *testing.T) {
+	env := map[string]string{"TELEGRAM_BOT_TOKEN": "123456:SECRETTOKEN", "DATABASE_URL": "postgres://u:pw-secret@db/x", "WEBHOOK_SECRET": "s3cr3t-value"}
+	for _, args := range [][]string{{"-h"}, {"--webhok-url=x"}} {
+		var out strings.Builder
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		fs.SetOutput(&out)
+		if _, err := Load(fs, args, func(k string) string { return env[k] }); err == nil {
+			t.Fatalf("%v: want an error", args)
+		}
+		for _, secret := range []string{"SECRETTOKEN", "pw-secret", "s3cr3t-value"} {
+			if strings.Contains(out.String(), secret) {
+				t.Errorf("%v printed %q:\n%s", args, secret, out.String())
+			}
+		}
+	}
+}
