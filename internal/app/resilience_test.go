@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -352,4 +353,42 @@ func TestCallbackDataFitsWhateverTheIds(t *testing.T) {
 	if n := e.queryInt(`select count(*) from answers`); n != 2 {
 		t.Errorf("answers = %d", n)
 	}
+}
+
+// A Redis restored from an old snapshot holds a conversation older than
+// Postgres: the bot must not say "saved" for an answer it did not store, and
+// goes on from what Postgres holds.
+func TestRedisBehindPostgresNeverShowsAnUnsavedAnswer(t *testing.T) {
+	e := newEnv(t, tgemu.Options{})
+	e.start()
+	c := e.emu.NewCitizen("Олег", "uk")
+	topics := startEveryType(e, c)
+	topics = e.tap(c, topics, "Школи", "Що найважливіше?")
+	trust := e.tap(c, topics, "Готово ✓", "довіряєте громаді")
+	e.tap(c, trust, "2", "Скільки вам років?")
+	e.waitIdle()
+	ctx := context.Background()
+	key := e.cfg.RedisPrefix + "{" + strconv.FormatInt(c.ID(), 10) + "}:chat"
+	snapshot, err := e.state.Client().Get(ctx, key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.send(c, "61", "витрачаєте")
+	e.send(c, "0", "Коли ви переїхали?")
+	e.waitIdle()
+	if err := e.state.Client().Set(ctx, key, snapshot, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	// Redis believes the age question is current; Postgres is two steps on.
+	m := e.send(c, "45", "Коли ви переїхали?")
+	if strings.Contains(m.PlainText(), "45") {
+		t.Errorf("the bot echoed an answer it did not store: %q", m.PlainText())
+	}
+	e.waitIdle()
+	if got := e.answers(c.ID(), "every-type"); got["age"] != "61" || got["spend"] != "0" {
+		t.Fatalf("stored answers changed by a stale session: age=%q spend=%q", got["age"], got["spend"])
+	}
+	// And the conversation goes on normally from there.
+	summary := e.send(c, "01.03.2025", "Ваш коментар")
+	_ = summary
 }

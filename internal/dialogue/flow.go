@@ -191,6 +191,33 @@ func (t *talk) resume(ctx context.Context, d store.Draft, current *survey.Survey
 	return t.show(def, s, t.resumeLine(current))
 }
 
+// reload replaces the session with the draft Postgres holds and shows its
+// current step.
+func (t *talk) reload(ctx context.Context, surveyID string) error {
+	var draft store.Draft
+	err := t.retry(ctx, func(ctx context.Context) (err error) {
+		draft, err = t.g.d.Store.DraftFor(ctx, t.c.CitizenID, surveyID)
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		t.c.Session = nil
+		return t.menu("")
+	}
+	if err != nil {
+		return err
+	}
+	s, err := t.g.sessionFromDraft(ctx, draft)
+	if err != nil {
+		return err
+	}
+	t.c.Session = s
+	def, err := t.g.d.Surveys.Version(ctx, s.SurveyID, s.SurveyVersion)
+	if err != nil {
+		return err
+	}
+	return t.show(def, s, "")
+}
+
 // surveyLang is the language a survey is shown in: the citizen's when the
 // survey has it, else the survey's first.
 func surveyLang(def *survey.Survey, lang string) string {
@@ -245,6 +272,13 @@ func (t *talk) apply(ctx context.Context, def *survey.Survey, in survey.Input) e
 			t.c.Session = nil
 			t.staleTap()
 			return t.menu("")
+		}
+		if errors.Is(err, store.ErrStaleStep) {
+			// Redis was behind Postgres (an update applied twice, or a Redis
+			// restored from an old snapshot): nothing was stored, so take
+			// what Postgres has and ask from there.
+			t.g.d.Metrics.Rebuilds.Inc()
+			return t.reload(ctx, def.ID)
 		}
 		if err != nil {
 			return err

@@ -83,7 +83,7 @@ func (t *talk) finish() []Out {
 func (t *talk) retry(ctx context.Context, fn func(context.Context) error) error {
 	var err error
 	for i := range storageAttempts {
-		if err = fn(ctx); err == nil || errors.Is(err, store.ErrNotFound) || ctx.Err() != nil {
+		if err = fn(ctx); err == nil || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrStaleStep) || ctx.Err() != nil {
 			return err
 		}
 		t.g.d.Log.Warn("storage write failed", "chat_id", t.u.ChatID, "attempt", i+1, "error", err)

@@ -113,8 +113,8 @@ SELECT EXISTS (SELECT FROM r),
 // round trip: it upserts the saved answer, deletes the cleared ones and moves
 // current_question, seq and updated_at. The step applies only when st.Seq is
 // higher than the stored seq: a redelivered or older step changes nothing and
-// returns nil. ErrNotFound when the response does not exist or is no longer a
-// draft.
+// returns ErrStaleStep. ErrNotFound when the response does not exist or is no
+// longer a draft.
 func (s *Store) SaveStep(ctx context.Context, st Step) error {
 	var (
 		question, text *string
@@ -140,8 +140,11 @@ func (s *Store) SaveStep(ctx context.Context, st Step) error {
 	if err != nil {
 		return fmt.Errorf("store: save step of response %d: %w", st.ResponseID, err)
 	}
-	if !applied && !draft {
+	switch {
+	case !applied && !draft:
 		return fmt.Errorf("store: save step: draft response %d: %w", st.ResponseID, ErrNotFound)
+	case !applied:
+		return fmt.Errorf("store: save step %d of response %d: %w", st.Seq, st.ResponseID, ErrStaleStep)
 	}
 	return nil
 }

@@ -213,13 +213,14 @@ func TestSaveStep(t *testing.T) {
 	want := map[string]survey.Answer{"age": *age, "district": *district, "comment": *comment}
 	checkDraft(t, st, citizen.ID, store.Draft{ResponseID: id, SurveyID: "city", Version: version, Lang: "uk", Current: "", Seq: 4, Answers: want, UpdatedAt: tick(4)})
 
-	// Redelivered and older steps change nothing and are not errors.
+	// Redelivered and older steps change nothing and say so, so the caller
+	// can rebuild its session from what is stored.
 	for _, s := range steps {
 		old := s
 		old.Saved = &survey.Answer{Question: s.Saved.Question, Text: "replayed", At: tick(9)}
 		old.At = tick(9)
-		if err := st.SaveStep(ctx, old); err != nil {
-			t.Fatalf("replayed SaveStep seq %d: %v", s.Seq, err)
+		if err := st.SaveStep(ctx, old); !errors.Is(err, store.ErrStaleStep) {
+			t.Fatalf("replayed SaveStep seq %d: err = %v, want ErrStaleStep", s.Seq, err)
 		}
 	}
 	checkDraft(t, st, citizen.ID, store.Draft{ResponseID: id, SurveyID: "city", Version: version, Lang: "uk", Current: "", Seq: 4, Answers: want, UpdatedAt: tick(4)})

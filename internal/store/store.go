@@ -27,6 +27,12 @@ var ErrNotFound = errors.New("not found")
 // The error returned wraps it and is a *DraftExistsError carrying the draft's id.
 var ErrDraftExists = errors.New("draft response already exists")
 
+// ErrStaleStep is returned by SaveStep for a step whose seq is not above the
+// stored one: a redelivered step, or a session older than Postgres (a Redis
+// restored from an old snapshot). Nothing was written; rebuild the session
+// from the draft.
+var ErrStaleStep = errors.New("store: step is older than the stored response")
+
 // DraftExistsError is returned by StartResponse when the citizen already has a
 // draft of the survey. errors.Is(err, ErrDraftExists) holds for it.
 type DraftExistsError struct {
