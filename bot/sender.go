@@ -75,6 +75,9 @@ func (s *Sender) Do(ctx context.Context, method string, c tgbotapi.Chattable) er
 		case errors.As(err, &throttled):
 			s.pause(throttled.RetryAfter)
 			s.log.Warn("telegram throttled the bot", "method", method, "retry_after", throttled.RetryAfter)
+			if method == "answerCallbackQuery" { // not held by wait: honour retry_after here
+				sleep(ctx, throttled.RetryAfter)
+			}
 		case errors.Is(err, ErrRetryable):
 			backoff := time.Duration(200*(attempt+1)*(attempt+1)) * time.Millisecond
 			select {
@@ -89,9 +92,13 @@ func (s *Sender) Do(ctx context.Context, method string, c tgbotapi.Chattable) er
 	return err
 }
 
-// wait blocks until no 429 pause is running and, for a message (answers to
-// callback queries are not messages), the rate limit allows one more.
+// wait blocks until no 429 pause is running and the rate limit allows one
+// more message. Answers to callback queries are not messages: they go at once,
+// so that a tap never spins until Telegram calls the query too old.
 func (s *Sender) wait(ctx context.Context, message bool) error {
+	if !message {
+		return nil
+	}
 	for {
 		s.mu.Lock()
 		until := s.pausedUntil
@@ -105,9 +112,6 @@ func (s *Sender) wait(ctx context.Context, message bool) error {
 			return ctx.Err()
 		case <-time.After(d):
 		}
-	}
-	if !message {
-		return nil
 	}
 	return s.limiter.Wait(ctx)
 }

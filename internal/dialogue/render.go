@@ -43,7 +43,12 @@ func (t *talk) show(def *survey.Survey, s *survey.Session, prefix string) error 
 	default:
 		return t.menu("")
 	}
-	if prefix != "" {
+	switch {
+	case prefix == "":
+	case utf8.RuneCountInString(prefix)+utf8.RuneCountInString(body) > maxText:
+		// A long intro and a long question do not fit one message.
+		t.send(Out{Text: prefix})
+	default:
 		body = prefix + "\n\n" + body
 	}
 	out.Text = body

@@ -32,7 +32,8 @@ type Options struct {
 	// HandledTTL is how long a handled update id is remembered (default 48 hours;
 	// Telegram keeps an unconfirmed update for 24).
 	HandledTTL time.Duration
-	// LockTTL bounds how long a crashed holder can block a chat (default 30 s).
+	// LockTTL bounds how long a crashed holder can block a chat (default 60 s,
+	// above the bot's 45 s limit on handling one update).
 	LockTTL time.Duration
 }
 
@@ -51,7 +52,7 @@ func New(rdb redis.UniversalClient, opts Options) *State {
 		opts.HandledTTL = 48 * time.Hour
 	}
 	if opts.LockTTL <= 0 {
-		opts.LockTTL = 30 * time.Second
+		opts.LockTTL = 60 * time.Second
 	}
 	return &State{rdb: rdb, opts: opts}
 }
@@ -85,14 +86,21 @@ return {2, redis.call('GET', KEYS[3])}
 `)
 
 // endScript: KEYS handled, lock, chat; ARGV token, handled ttl s, state, state ttl s.
-// Saves the state (when ARGV[3] is not empty), marks the update handled and
-// frees the lock if this holder still owns it. Returns 1 when the lock was ours.
+// Only while this holder still owns the lock: saves the state (when ARGV[3]
+// is not empty), marks the update handled and frees the lock. Returns 1 when
+// the lock was ours, 0 (and writes nothing) when it had expired.
 var endScript = redis.NewScript(`
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 if ARGV[3] ~= '' then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
 if KEYS[1] ~= KEYS[2] then redis.call('SET', KEYS[1], 1, 'EX', ARGV[2]) end
-if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) return 1 end
-return 0
+redis.call('DEL', KEYS[2])
+return 1
 `)
+
+// ErrLockLost: the chat's lock expired before the turn ended, so another
+// holder may have changed the chat; nothing was saved and the update is not
+// marked handled (it is handled again when delivered again).
+var ErrLockLost = errors.New("state: chat lock expired before the turn ended")
 
 var unlockScript = redis.NewScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -155,17 +163,21 @@ func (s *State) Begin(ctx context.Context, chatID int64, updateID int) (*Turn, e
 }
 
 // End saves the chat's new state (nil keeps the old one), marks the update
-// handled and frees the lock, in one round trip.
+// handled and frees the lock, in one round trip; ErrLockLost when the lock
+// had expired meanwhile.
 func (t *Turn) End(ctx context.Context, newState []byte) error {
 	handled := t.s.handledKey(t.chatID, t.updateID)
 	if t.updateID < 0 {
 		handled = t.s.lockKey(t.chatID) // the script skips marking when equal
 	}
 	keys := []string{handled, t.s.lockKey(t.chatID), t.s.chatKey(t.chatID)}
-	_, err := endScript.Run(ctx, t.s.rdb, keys, t.token,
-		int64(t.s.opts.HandledTTL.Seconds()), string(newState), int64(t.s.opts.TTL.Seconds())).Result()
+	ours, err := endScript.Run(ctx, t.s.rdb, keys, t.token,
+		int64(t.s.opts.HandledTTL.Seconds()), string(newState), int64(t.s.opts.TTL.Seconds())).Int()
 	if err != nil {
 		return fmt.Errorf("state: end chat %d: %w", t.chatID, err)
+	}
+	if ours != 1 {
+		return fmt.Errorf("chat %d: %w", t.chatID, ErrLockLost)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"testing"
@@ -143,4 +144,32 @@ func TestFlushRemovesOnlyItsPrefix(t *testing.T) {
 	}
 	_ = ta.End(ctx, nil)
 	_ = tb.End(ctx, nil)
+}
+
+func TestExpiredLockSavesNothing(t *testing.T) {
+	ctx := context.Background()
+	st := statetest.New(t, state.Options{LockTTL: 50 * time.Millisecond})
+	slow, err := st.Begin(ctx, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(80 * time.Millisecond) // the lock expires; another holder moves on
+	fast, err := st.Begin(ctx, 3, 2)
+	if err != nil || fast == nil {
+		t.Fatal(fast, err)
+	}
+	if err := fast.End(ctx, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if err := slow.End(ctx, []byte("old")); !errors.Is(err, state.ErrLockLost) {
+		t.Fatalf("End after the lock expired = %v, want ErrLockLost", err)
+	}
+	check, err := st.Begin(ctx, 3, 1) // update 1 was not marked handled
+	if err != nil || check == nil {
+		t.Fatalf("update 1 should be handled again: %v %v", check, err)
+	}
+	if string(check.State) != "new" {
+		t.Fatalf("state = %q, the late holder overwrote it", check.State)
+	}
+	_ = check.End(ctx, nil)
 }
