@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/hromada/hromada/internal/dialogue"
+	"github.com/hromada/hromada/internal/store"
 )
 
 // Metrics count Telegram traffic.
@@ -51,7 +52,18 @@ type Bot struct {
 	// HandleTimeout bounds the handling of one update (default 45 s, under
 	// Telegram's 60 s webhook wait).
 	HandleTimeout time.Duration
+	// Healthy reports whether Postgres and Redis answer. Long polling gives
+	// up on an update that keeps failing only while they do (a poisoned
+	// update must not stop every chat; an outage must not lose updates).
+	Healthy func(context.Context) error
+	// Reach records whether a citizen can be reached (false after a 403 or
+	// when they block the bot, true when they unblock it).
+	Reach func(ctx context.Context, telegramID int64, reachable bool) error
 }
+
+// maxAttempts is how often long polling tries an update that fails while
+// Postgres and Redis are healthy before it gives up on it.
+const maxAttempts = 5
 
 // allowedUpdates are the update types Hromada asks Telegram for.
 var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
@@ -60,21 +72,44 @@ var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
 // to Telegram (handled, a duplicate, or of a kind Hromada ignores).
 func (b *Bot) Handle(ctx context.Context, u tgbotapi.Update) error {
 	b.Metrics.Received.Inc()
-	d, ok := decode(u)
-	if !ok {
-		return nil
-	}
 	timeout := b.HandleTimeout
 	if timeout <= 0 {
 		timeout = 45 * time.Second
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
-	err := b.Dialogue.Handle(ctx, d, b.Sender.Deliver)
+	if m := u.MyChatMember; m != nil && m.Chat.Type == "private" {
+		// The citizen blocked the bot ("kicked") or unblocked it ("member").
+		return b.reach(ctx, m.Chat.ID, m.NewChatMember.Status != "kicked")
+	}
+	d, ok := decode(u)
+	if !ok {
+		return nil
+	}
+	deliver := func(ctx context.Context, outs []dialogue.Out) error {
+		err := b.Sender.Deliver(ctx, outs)
+		if errors.Is(err, ErrBlocked) {
+			_ = b.reach(ctx, d.ChatID, false)
+		}
+		return err
+	}
+	err := b.Dialogue.Handle(ctx, d, deliver)
 	if err != nil {
 		b.Log.Error("update not handled", "chat_id", d.ChatID, "update_id", d.ID, "error", err)
 	}
 	return err
+}
+
+// reach records a citizen's reachability; a chat that never gave consent has
+// no record, which is fine.
+func (b *Bot) reach(ctx context.Context, telegramID int64, reachable bool) error {
+	if b.Reach == nil {
+		return nil
+	}
+	if err := b.Reach(ctx, telegramID, reachable); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	return nil
 }
 
 // Poll receives updates with getUpdates until ctx ends. An update is
@@ -106,8 +141,9 @@ func (b *Bot) Poll(ctx context.Context, timeout time.Duration, workers int) erro
 			continue
 		}
 		pending := updates
+		attempts := map[int]int{}
 		for len(pending) > 0 {
-			pending = b.handleBatch(ctx, pending, workers, seed)
+			pending = b.giveUp(ctx, b.handleBatch(ctx, pending, workers, seed), attempts)
 			if len(pending) > 0 {
 				failures++
 				sleep(ctx, min(time.Duration(failures)*500*time.Millisecond, 10*time.Second))
@@ -149,6 +185,28 @@ func (b *Bot) getUpdates(ctx context.Context, cfg tgbotapi.UpdateConfig) ([]tgbo
 	case r := <-ch:
 		return r.updates, r.err
 	}
+}
+
+// giveUp drops from failed the updates tried maxAttempts times while
+// Postgres and Redis were healthy, logging each: they fail for a reason of
+// their own and would hold up every chat.
+func (b *Bot) giveUp(ctx context.Context, failed []tgbotapi.Update, attempts map[int]int) []tgbotapi.Update {
+	if len(failed) == 0 || b.Healthy == nil {
+		return failed
+	}
+	if err := b.Healthy(ctx); err != nil {
+		return failed
+	}
+	kept := failed[:0]
+	for _, u := range failed {
+		attempts[u.UpdateID]++
+		if attempts[u.UpdateID] >= maxAttempts {
+			b.Log.Error("update dropped after repeated failures", "chat_id", chatOf(u), "update_id", u.UpdateID, "attempts", attempts[u.UpdateID])
+			continue
+		}
+		kept = append(kept, u)
+	}
+	return kept
 }
 
 // handleBatch handles updates, one chat's in order on one worker, and

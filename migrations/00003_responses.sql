@@ -8,7 +8,7 @@ CREATE TABLE responses (
     survey_id        text        NOT NULL,
     survey_version   integer     NOT NULL,
     citizen_id       bigint      REFERENCES citizens (id) ON DELETE CASCADE,
-    language         text        NOT NULL CHECK (language ~ '^[a-z]{2}$'),
+    language         text        NOT NULL CHECK (language ~ '^[a-z]{2,3}$'),
     source           text        NOT NULL CHECK (source <> ''),
     status           text        NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'completed')),
     current_question text,
@@ -29,7 +29,7 @@ COMMENT ON TABLE responses IS
     'One citizen''s pass through one survey version. Analysts: count status = ''completed''; drafts are unfinished. Anonymous responses have citizen_id NULL and nothing in the analyst tables links them to a person.';
 COMMENT ON COLUMN responses.survey_version IS 'The survey_versions.version the citizen answered; question ids and options are those of that definition.';
 COMMENT ON COLUMN responses.citizen_id IS 'The citizen, for named surveys only; NULL for anonymous surveys. Deleting a citizen deletes their named responses.';
-COMMENT ON COLUMN responses.language IS 'Language the survey was answered in (ISO 639-1).';
+COMMENT ON COLUMN responses.language IS 'Language the survey was answered in (ISO 639-1, or 639-3 such as crh).';
 COMMENT ON COLUMN responses.source IS 'How the citizen arrived: deeplink, menu, broadcast:<id>, …';
 COMMENT ON COLUMN responses.status IS 'draft while in progress, completed once the citizen confirmed. Discarded drafts are deleted.';
 COMMENT ON COLUMN responses.current_question IS 'Question being asked while draft (where drop-outs stopped); NULL once completed.';

@@ -127,7 +127,7 @@ func (a *App) Start() error {
 		limit = rate.Inf
 	}
 	bm := bot.NewMetrics(a.Registry)
-	a.Bot = &bot.Bot{API: api, Dialogue: a.Dialogue, Sender: bot.NewSender(api, limit, a.Log, bm), Log: a.Log, Metrics: bm}
+	a.Bot = &bot.Bot{API: api, Dialogue: a.Dialogue, Sender: bot.NewSender(api, limit, a.Log, bm), Log: a.Log, Metrics: bm, Healthy: a.Healthy, Reach: a.Store.SetReachable}
 	return nil
 }
 
@@ -191,19 +191,26 @@ func shutdown(srv *http.Server) {
 	_ = srv.Shutdown(ctx)
 }
 
+// Healthy reports whether Postgres and Redis answer within two seconds.
+func (a *App) Healthy(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := a.Store.Pool().Ping(ctx); err != nil {
+		return errors.New("postgres unavailable")
+	}
+	if err := a.Redis.Ping(ctx).Err(); err != nil {
+		return errors.New("redis unavailable")
+	}
+	return nil
+}
+
 // AdminHandler serves /healthz (Postgres and Redis reachable), /metrics and
 // /debug/pprof.
 func (a *App) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := a.Store.Pool().Ping(ctx); err != nil {
-			http.Error(w, "postgres unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		if err := a.Redis.Ping(ctx).Err(); err != nil {
-			http.Error(w, "redis unavailable", http.StatusServiceUnavailable)
+		if err := a.Healthy(r.Context()); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return
 		}
 		_, _ = w.Write([]byte("ok\n"))

@@ -182,3 +182,27 @@ func TestLanguageFromTelegramAndSwitching(t *testing.T) {
 	e.send(c, "/help", "What I can do")
 	e.send(c, "/frobnicate", "I do not know that command")
 }
+
+func TestBlockingTheBotMarksTheCitizenUnreachable(t *testing.T) {
+	e := newEnv(t, tgemu.Options{})
+	e.start()
+	c := e.emu.NewCitizen("Віра", "uk")
+	e.consent(c)
+	reachable := func() int {
+		return e.queryInt(`select count(*) from citizens where telegram_id = $1 and reachable`, c.ID())
+	}
+	if _, err := c.BlockBot(); err != nil {
+		t.Fatal(err)
+	}
+	e.waitIdle()
+	if reachable() != 0 {
+		t.Fatal("a citizen who blocked the bot is still marked reachable")
+	}
+	if _, err := c.UnblockBot(); err != nil {
+		t.Fatal(err)
+	}
+	e.waitIdle()
+	if reachable() != 1 {
+		t.Fatal("a citizen who unblocked the bot is still marked unreachable")
+	}
+}

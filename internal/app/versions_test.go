@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,5 +122,68 @@ func TestInvalidSurveyStopsTheStart(t *testing.T) {
 	err := startErr(e)
 	if err == nil || !strings.Contains(err.Error(), "bad.yaml:7") || !strings.Contains(err.Error(), "yesnoo") {
 		t.Fatalf("start error = %v, want one naming bad.yaml:7 and the unknown type", err)
+	}
+}
+
+// An update that fails for a reason of its own (here: the stored definition of
+// the citizen's draft is broken) must not hold up the other chats for ever:
+// long polling gives up on it after a few tries while Postgres and Redis are
+// healthy, and says so in the log.
+func TestAPoisonedUpdateDoesNotStopTheOthers(t *testing.T) {
+	e := newEnv(t, tgemu.Options{})
+	e.cfg.SurveysDir = t.TempDir()
+	writeSurveys(t, e.cfg.SurveysDir, map[string]string{"poll.yaml": pollV1})
+	e.start()
+	stuck := e.emu.NewCitizen("Застряглий", "uk")
+	e.consent(stuck)
+	e.send(stuck, "/start s_poll", "Перше питання?")
+	e.waitIdle()
+	e.stop()
+	writeSurveys(t, e.cfg.SurveysDir, map[string]string{"poll.yaml": pollV2})
+	e.start()
+	if _, err := e.db.Exec(context.Background(), `update survey_versions set definition = '{"id": "poll", "questions": "broken"}' where survey_id = 'poll' and version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.state.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stuck.Send("привіт"); err != nil { // cannot be handled: its draft's definition is broken
+		t.Fatal(err)
+	}
+	other := e.emu.NewCitizen("Інша", "uk")
+	e.send(other, "/start", "Погоджуєтеся?")
+	e.waitIdle() // returns once the poisoned update was given up and confirmed
+	if !strings.Contains(e.logs.String(), "update dropped after repeated failures") {
+		t.Fatalf("the dropped update was not logged")
+	}
+}
+
+// A long intro and a long first question do not fit one Telegram message:
+// the citizen still gets both, and a survey in a three-letter language works.
+func TestLongIntroAndAThreeLetterLanguage(t *testing.T) {
+	e := newEnv(t, tgemu.Options{})
+	e.cfg.SurveysDir = t.TempDir()
+	long := strings.Repeat("Дуже довгий вступ. ", 150)       // ~2,850 characters
+	question := strings.Repeat("Дуже довге питання. ", 140) // ~2,800 characters
+	writeSurveys(t, e.cfg.SurveysDir, map[string]string{"long.yaml": `id: long
+languages: [crh, en]
+title: {crh: "Uzun", en: "Long"}
+intro: {crh: "` + long + `", en: "Intro"}
+questions:
+  - id: q1
+    type: yesno
+    text: {crh: "` + question + `Так?", en: "Yes?"}
+`})
+	e.start()
+	c := e.emu.NewCitizen("Довга", "uk") // uk is not among the survey's: it is shown in its first, crh
+	e.consent(c)
+	q := e.send(c, "/start s_long", "Так?")
+	e.tap(c, q, "Так", "Перевірте ваші відповіді")
+	e.waitIdle()
+	if n := e.emu.Stats().Errors[400]; n != 0 {
+		t.Fatalf("Telegram refused %d requests", n)
+	}
+	if n := e.queryInt(`select count(*) from responses where language = 'crh'`); n != 1 {
+		t.Fatalf("responses = %d", n)
 	}
 }

@@ -53,9 +53,15 @@ func (t *talk) setLanguage(ctx context.Context, lang string) error {
 		t.edit(t.notice())
 		return nil
 	}
-	if err := t.retry(ctx, func(ctx context.Context) error {
+	err := t.retry(ctx, func(ctx context.Context) error {
 		return t.g.d.Store.SetLanguage(ctx, t.c.CitizenID, lang)
-	}); err != nil {
+	})
+	if errors.Is(err, store.ErrNotFound) { // the citizen's record is gone: start over
+		*t.c = Chat{V: chatVersion, Lang: lang}
+		t.send(t.notice())
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	t.toast(t.T("language_set"), false)

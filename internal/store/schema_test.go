@@ -42,7 +42,7 @@ func TestSchemaConstraints(t *testing.T) {
 		{"draft with completed_at", `UPDATE responses SET completed_at = now() WHERE id = $1`, []any{id}, check},
 		{"unknown status", `UPDATE responses SET status = 'abandoned' WHERE id = $1`, []any{id}, check},
 		{"negative seq", `UPDATE responses SET seq = -1 WHERE id = $1`, []any{id}, check},
-		{"response language", `UPDATE responses SET language = 'ukr' WHERE id = $1`, []any{id}, check},
+		{"response language", `UPDATE responses SET language = 'Ukr' WHERE id = $1`, []any{id}, check},
 		{"empty source", `UPDATE responses SET source = '' WHERE id = $1`, []any{id}, check},
 		{"second draft of a survey", `INSERT INTO response_drafts (citizen_id, survey_id, response_id, updated_at) SELECT citizen_id, survey_id, $1 + 0, now() FROM response_drafts WHERE response_id = $1`, []any{id}, unique},
 		{"draft link to another survey's response", `UPDATE response_drafts SET survey_id = 'roads' WHERE response_id = $1`, []any{id}, fkey},

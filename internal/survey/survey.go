@@ -10,18 +10,22 @@ import (
 // Text is a piece of text per language code ("uk", "en", "ru", …).
 type Text map[string]string
 
-// In returns the text in lang, falling back to fallback and then to any language.
+// In returns the text in lang, falling back to fallback, then Ukrainian,
+// then English, then the first language in alphabetical order: the same
+// answer every time.
 func (t Text) In(lang, fallback string) string {
-	if s, ok := t[lang]; ok && s != "" {
-		return s
+	for _, l := range [...]string{lang, fallback, "uk", "en"} {
+		if s := t[l]; s != "" {
+			return s
+		}
 	}
-	if s, ok := t[fallback]; ok && s != "" {
-		return s
+	first := ""
+	for l, s := range t {
+		if s != "" && (first == "" || l < first) {
+			first = l
+		}
 	}
-	for _, s := range t {
-		return s
-	}
-	return ""
+	return t[first]
 }
 
 // Type is a question type.
