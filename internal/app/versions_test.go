@@ -163,7 +163,7 @@ func TestAPoisonedUpdateDoesNotStopTheOthers(t *testing.T) {
 func TestLongIntroAndAThreeLetterLanguage(t *testing.T) {
 	e := newEnv(t, tgemu.Options{})
 	e.cfg.SurveysDir = t.TempDir()
-	long := strings.Repeat("Дуже довгий вступ. ", 150)       // ~2,850 characters
+	long := strings.Repeat("Дуже довгий вступ. ", 150)      // ~2,850 characters
 	question := strings.Repeat("Дуже довге питання. ", 140) // ~2,800 characters
 	writeSurveys(t, e.cfg.SurveysDir, map[string]string{"long.yaml": `id: long
 languages: [crh, en]
