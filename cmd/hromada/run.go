@@ -5,10 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/hromada/hromada/internal/app"
 	"github.com/hromada/hromada/internal/config"
@@ -51,6 +55,17 @@ func sandbox(ctx context.Context, cfg config.Config, stdin io.Reader, stdout, st
 	}
 	defer emu.Close()
 	cfg.BotToken, cfg.APIURL = emu.Token(), base
+	// The sandbox keeps its data apart from a real bot's on the same machine.
+	if os.Getenv("DATABASE_URL") == "" {
+		u, err := sandboxDatabase(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		cfg.DatabaseURL = u
+	}
+	if os.Getenv("REDIS_PREFIX") == "" {
+		cfg.RedisPrefix = "hromada-sandbox:"
+	}
 	cfg.AdminListen = "127.0.0.1:0"
 	cfg.PollTimeout = 5 * time.Second
 	if cfg.LogLevel == "info" {
@@ -110,6 +125,31 @@ func sandbox(ctx context.Context, cfg config.Config, stdin io.Reader, stdout, st
 			}
 		}
 	}
+}
+
+// sandboxDatabase returns the URL of the database "hromada_sandbox" on the
+// server of serverURL, creating it when missing.
+func sandboxDatabase(ctx context.Context, serverURL string) (string, error) {
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		return "", fmt.Errorf("sandbox: DATABASE_URL: %w", err)
+	}
+	u.Path = "/hromada_sandbox"
+	if conn, err := pgx.Connect(ctx, u.String()); err == nil {
+		conn.Close(ctx)
+		return u.String(), nil
+	}
+	admin := *u
+	admin.Path = "/postgres"
+	conn, err := pgx.Connect(ctx, admin.String())
+	if err != nil {
+		return "", fmt.Errorf("sandbox: postgres: %w", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "create database hromada_sandbox"); err != nil {
+		return "", fmt.Errorf("sandbox: create database hromada_sandbox: %w", err)
+	}
+	return u.String(), nil
 }
 
 // sandboxScreen prints the bot's messages and remembers the buttons on show,

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hromada/hromada/internal/state"
+	"github.com/hromada/hromada/internal/state/statetest"
+	"github.com/hromada/hromada/internal/store/storetest"
+)
+
+func TestSurveyValidate(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "typo.yaml")
+	if err := os.WriteFile(bad, []byte("id: typo\nlanguages: [uk]\ntitle: {uk: \"Приклад\"}\nquestions:\n  - id: q1\n    type: multiple\n    text: {uk: \"Що?\"}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	err := run(context.Background(), []string{"survey", "validate", "../../surveys/local-elections.yaml", bad}, nil, &out, io.Discard)
+	if !errors.Is(err, errQuiet) {
+		t.Fatalf("validate with a bad file = %v, want a failure", err)
+	}
+	for _, want := range []string{`local-elections.yaml: ok (survey "local-elections"`, bad + `:6: question "q1": unknown type "multiple"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"survey", "validate", "../../surveys/local-elections.yaml", "../../surveys/reintegration.yaml"}, nil, &out, io.Discard); err != nil {
+		t.Fatalf("validate of the examples: %v\n%s", err, out.String())
+	}
+}
+
+// syncWriter lets the test read what the sandbox prints while it prints.
+type syncWriter struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncWriter) waitFor(t *testing.T, want string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		w.mu.Lock()
+		got := w.b.String()
+		w.mu.Unlock()
+		if strings.Contains(got, want) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	t.Fatalf("the sandbox never printed %q:\n%s", want, w.b.String())
+}
+
+// The sandbox: the person at the terminal types the number of a button.
+func TestSandbox(t *testing.T) {
+	t.Setenv("TELEGRAM_BOT_TOKEN", "")
+	t.Setenv("DATABASE_URL", storetest.URL(t))
+	t.Setenv("REDIS_URL", statetest.RedisURL())
+	t.Setenv("REDIS_PREFIX", statetest.New(t, state.Options{}).Prefix())
+	t.Setenv("SURVEYS_DIR", "../../surveys")
+	stdin, typed := io.Pipe()
+	out := &syncWriter{}
+	done := make(chan error, 1)
+	go func() { done <- run(context.Background(), []string{"run"}, stdin, out, io.Discard) }()
+
+	out.waitFor(t, "[1] ✅ Погоджуюся")
+	io.WriteString(typed, "1\n")
+	out.waitFor(t, "[1] Місцеві вибори: уроки для єдності")
+	io.WriteString(typed, "1\n")
+	out.waitFor(t, "У якому регіоні ви зараз живете?")
+	io.WriteString(typed, "sticker\n")
+	out.waitFor(t, "Стікери, фото та голосові повідомлення не зберігаються")
+	io.WriteString(typed, "quit\n")
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("sandbox ended with %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the sandbox did not end after quit")
+	}
+}
