@@ -93,11 +93,14 @@ func (b *Bot) Handle(ctx context.Context, u tgbotapi.Update) error {
 		}
 		return err
 	}
+	start := time.Now()
 	err := b.Dialogue.Handle(ctx, d, deliver)
 	if err != nil {
 		b.Log.Error("update not handled", "chat_id", d.ChatID, "update_id", d.ID, "error", err)
+		return err
 	}
-	return err
+	b.Log.Debug("update handled", "chat_id", d.ChatID, "update_id", d.ID, "duration", time.Since(start))
+	return nil
 }
 
 // reach records a citizen's reachability; a chat that never gave consent has

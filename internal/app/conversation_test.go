@@ -206,3 +206,22 @@ func TestBlockingTheBotMarksTheCitizenUnreachable(t *testing.T) {
 		t.Fatal("a citizen who unblocked the bot is still marked unreachable")
 	}
 }
+
+func TestMenuMarksSurveysBegunAndCompleted(t *testing.T) {
+	e := newEnv(t, tgemu.Options{})
+	e.start()
+	c := e.emu.NewCitizen("Мирослава", "uk")
+	e.consent(c)
+	e.send(c, "/start s_every-type", "Кілька запитань") // begun
+	first := e.send(c, "/start s_a-survey-whose-id-is-as-long-as-the-format-allows-0123456789ab", "Оберіть")
+	q := e.tap(c, first, "Перший", "Оберіть")
+	q2 := e.tap(c, q, "Готово ✓", "Ще раз")
+	summary := e.tap(c, q2, "Перший", "Перевірте ваші відповіді")
+	e.tap(c, summary, "✅ Підтвердити", "Дякуємо!") // completed
+	menu := e.send(c, "/surveys", "Відкриті опитування")
+	for _, want := range []string{"▶ Усі типи", "✓ Довгі ідентифікатори"} {
+		if _, ok := menu.Button(want); !ok {
+			t.Errorf("menu lacks %q: %v", want, menu.InlineKeyboard)
+		}
+	}
+}

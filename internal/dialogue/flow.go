@@ -40,7 +40,7 @@ func (t *talk) consent(ctx context.Context, agree bool) error {
 		t.c.Pending, t.c.Source = "", ""
 		return t.open(ctx, t.g.d.Surveys.Current(pending), source)
 	}
-	return t.menu("")
+	return t.menu(ctx, "")
 }
 
 func (t *talk) setLanguage(ctx context.Context, lang string) error {
@@ -82,20 +82,34 @@ func (t *talk) reshow(ctx context.Context) error {
 		}
 		return t.show(def, s, "")
 	}
-	return t.menu("")
+	return t.menu(ctx, "")
 }
 
-// menu lists the open surveys, with header (HTML) above them.
-func (t *talk) menu(header string) error {
+// menu lists the open surveys, with header (HTML) above them: "▶" marks one
+// begun and not finished, "✓" one completed.
+func (t *talk) menu(ctx context.Context, header string) error {
 	now := t.now()
+	inProgress, completed := map[string]bool{}, map[string]bool{}
+	if t.c.CitizenID != 0 {
+		err := t.retry(ctx, func(ctx context.Context) (err error) {
+			inProgress, completed, err = t.g.d.Store.SurveysOf(ctx, t.c.CitizenID)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
 	var rows [][]Button
 	for _, def := range t.g.d.Surveys.All() {
 		if !def.IsOpen(now) {
 			continue
 		}
 		label := def.Title.In(t.lang, def.Languages[0])
-		if s := t.c.Session; s != nil && s.SurveyID == def.ID {
+		switch {
+		case inProgress[def.ID]:
 			label = "▶ " + label
+		case completed[def.ID]:
+			label = "✓ " + label
 		}
 		rows = append(rows, []Button{{Text: clip(label, 60), Data: action{op: opOpen, arg: surveyKey(def.ID)}.String()}})
 	}
@@ -113,7 +127,7 @@ func (t *talk) menu(header string) error {
 // open starts or resumes a survey.
 func (t *talk) open(ctx context.Context, def *survey.Survey, source string) error {
 	if def == nil {
-		return t.menu(esc(t.T("survey_unknown")))
+		return t.menu(ctx, esc(t.T("survey_unknown")))
 	}
 	if s := t.c.Session; s != nil && s.SurveyID == def.ID {
 		cur, err := t.g.d.Surveys.Version(ctx, s.SurveyID, s.SurveyVersion)
@@ -207,7 +221,7 @@ func (t *talk) reload(ctx context.Context, surveyID string) error {
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		t.c.Session = nil
-		return t.menu("")
+		return t.menu(ctx, "")
 	}
 	if err != nil {
 		return err
@@ -265,7 +279,7 @@ func (t *talk) apply(ctx context.Context, def *survey.Survey, in survey.Input) e
 		}
 		t.c.Session = nil
 		t.edit(Out{Text: esc(t.T("cancelled"))})
-		return t.menu("")
+		return t.menu(ctx, "")
 	}
 	if res.Saved != nil || len(res.Cleared) > 0 || next.Current != old.Current || moved(old.Status, next.Status) {
 		step := store.Step{ResponseID: old.ResponseID, Saved: res.Saved, Cleared: res.Cleared, Current: storedCurrent(&next), Seq: next.Seq, At: at}
@@ -277,7 +291,7 @@ func (t *talk) apply(ctx context.Context, def *survey.Survey, in survey.Input) e
 		if errors.Is(err, store.ErrNotFound) { // the response is no longer a draft
 			t.c.Session = nil
 			t.staleTap()
-			return t.menu("")
+			return t.menu(ctx, "")
 		}
 		if errors.Is(err, store.ErrStaleStep) {
 			// Redis was behind Postgres (an update applied twice, or a Redis

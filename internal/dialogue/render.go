@@ -40,8 +40,8 @@ func (t *talk) show(def *survey.Survey, s *survey.Session, prefix string) error 
 		}}
 	case survey.Asking:
 		body, out = t.question(def, s)
-	default:
-		return t.menu("")
+	default: // completed and cancelled sessions are never kept
+		return nil
 	}
 	switch {
 	case prefix == "":

@@ -123,7 +123,7 @@ func (t *talk) run(ctx context.Context) error {
 		if t.u.Unsupported != "" {
 			t.send(Out{Text: esc(t.T("err_unsupported"))})
 		}
-		return t.menu(t.T("not_in_survey"))
+		return t.menu(ctx, t.T("not_in_survey"))
 	}
 	return t.onInput(ctx, t.input())
 }
@@ -182,9 +182,9 @@ func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
 		if id, ok := strings.CutPrefix(arg, "s_"); ok {
 			return t.open(ctx, t.g.d.Surveys.Current(id), "deeplink")
 		}
-		return t.menu(esc(t.T("welcome")))
+		return t.menu(ctx, esc(t.T("welcome")))
 	case "surveys":
-		return t.menu("")
+		return t.menu(ctx, "")
 	case "help":
 		t.send(Out{Text: esc(t.T("help"))})
 		return nil
@@ -195,7 +195,7 @@ func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
 		if t.c.Session != nil {
 			return t.onInput(ctx, survey.Input{Kind: survey.InCancel})
 		}
-		return t.menu("")
+		return t.menu(ctx, "")
 	}
 	t.g.d.Metrics.Problems.WithLabelValues("unknown_command").Inc()
 	t.send(Out{Text: esc(t.T("unknown_command"))})
@@ -217,7 +217,7 @@ func (t *talk) onAction(ctx context.Context, a action) error {
 	}
 	switch a.op {
 	case opMenu:
-		return t.menu("")
+		return t.menu(ctx, "")
 	case opOpen:
 		def := t.g.d.Surveys.ByKey(a.arg)
 		if def == nil {
