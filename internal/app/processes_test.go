@@ -72,7 +72,7 @@ func TestTwoProcessesServeOneBotByWebhook(t *testing.T) {
 	// its option and writes it back: only the chat lock keeps taps handled
 	// by different processes from overwriting each other, and only the
 	// handled marks keep the second copy of a tap from undoing the first.
-	options := []struct{ id, label string }{
+	options := []toggle{
 		{"roads", "Дороги"}, {"water", "Вода"}, {"light", "Освітлення"}, {"parks", "Парки"},
 		{"shelters", "Укриття"}, {"buses", "Автобуси"}, {"clinics", "Амбулаторії"}, {"schools", "Школи"},
 	}
@@ -120,43 +120,7 @@ func TestTwoProcessesServeOneBotByWebhook(t *testing.T) {
 			t.Errorf("tap %s was not marked handled", o.id)
 		}
 	}
-	// The keyboard was redrawn once per tap, in the order the taps were
-	// applied (replies go out before the lock is freed): the last drawing
-	// shows them all.
-	now := message(t, c, q.ID)
-	var unmarked []string
-	for _, o := range options {
-		if _, ok := now.Button("✅ " + o.label); !ok {
-			unmarked = append(unmarked, o.label)
-		}
-	}
-	if now.EditCount != len(options) {
-		t.Errorf("keyboard redrawn %d times, want %d", now.EditCount, len(options))
-	}
-	if len(unmarked) > 0 {
-		t.Fatalf("options not marked after the taps: %v (keyboard %v)", unmarked, now.InlineKeyboard)
-	}
-
-	e.tap(c, now, "Готово ✓", "Чи хочете додати ще щось?")
-	e.waitIdle()
-	if n := e.queryInt(`
-		select count(*) from answers a
-		join responses r on r.id = a.response_id
-		left join response_drafts d on d.response_id = r.id
-		join citizens c on c.id = coalesce(r.citizen_id, d.citizen_id)
-		where c.telegram_id = $1 and a.question_id = 'wishes'`, c.ID()); n != 1 {
-		t.Fatalf("stored %d answers to wishes, want 1", n)
-	}
-	got := e.choices(c.ID(), "wishes")
-	slices.Sort(got)
-	want := make([]string, 0, len(options))
-	for _, o := range options {
-		want = append(want, o.id)
-	}
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("stored wishes = %v, want all of %v", got, want)
-	}
+	checkAllToggled(t, e, c, q, options)
 }
 
 // buildHromada builds the bot's binary into a directory of the test and

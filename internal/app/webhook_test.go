@@ -249,7 +249,7 @@ func TestTwoReplicasLoseNoUpdateAndHandleEachOnce(t *testing.T) {
 	second := e.startReplica(addrs[1])
 	waitFor(t, "both replicas to register the webhook", func() bool { return e.emu.Stats().Calls["setWebhook"] >= 2 })
 	replicas := []*app.App{e.app, second}
-	options := []struct{ id, label string }{
+	options := []toggle{
 		{"roads", "Дороги"}, {"water", "Вода"}, {"light", "Освітлення"}, {"parks", "Парки"},
 		{"shelters", "Укриття"}, {"buses", "Автобуси"}, {"clinics", "Амбулаторії"}, {"schools", "Школи"},
 	}
@@ -314,6 +314,16 @@ func TestTwoReplicasLoseNoUpdateAndHandleEachOnce(t *testing.T) {
 	if dups := duplicates() - dupsBefore; dups != float64(len(options)) {
 		t.Errorf("duplicates dropped = %v, want %d (one copy of each tap)", dups, len(options))
 	}
+	checkAllToggled(t, e, c, q, options)
+}
+
+// toggle is one option of many-toggles' wishes question.
+type toggle struct{ id, label string }
+
+// checkAllToggled checks that every option was toggled exactly once, in
+// place, and that Done stores them all.
+func checkAllToggled(t *testing.T, e *env, c *tgemu.Citizen, q tgemu.Message, options []toggle) {
+	t.Helper()
 	// The keyboard was redrawn once per tap, in the order the taps were
 	// applied (replies go out before the lock is freed): the last drawing
 	// shows them all.
@@ -333,6 +343,14 @@ func TestTwoReplicasLoseNoUpdateAndHandleEachOnce(t *testing.T) {
 
 	e.tap(c, now, "Готово ✓", "Чи хочете додати ще щось?")
 	e.waitIdle()
+	if n := e.queryInt(`
+		select count(*) from answers a
+		join responses r on r.id = a.response_id
+		left join response_drafts d on d.response_id = r.id
+		join citizens c on c.id = coalesce(r.citizen_id, d.citizen_id)
+		where c.telegram_id = $1 and a.question_id = 'wishes'`, c.ID()); n != 1 {
+		t.Fatalf("stored %d answers to wishes, want 1", n)
+	}
 	got := e.choices(c.ID(), "wishes")
 	slices.Sort(got)
 	want := make([]string, 0, len(options))
