@@ -166,11 +166,11 @@ func (g *Dialogue) Handle(ctx context.Context, u Update, deliver Deliver) error 
 	}
 	storageFailed := false
 	if err := t.run(ctx); err != nil {
-		storageFailed = true
 		if !errors.Is(err, errStorage) {
 			_ = turn.Abort(context.WithoutCancel(ctx))
 			return err
 		}
+		storageFailed = true
 		// Postgres failed after retries: the citizen is told the answer was
 		// not saved, and the state stays as it was before this update.
 		g.d.Log.Error("storage failed; citizen told", "chat_id", u.ChatID, "error", err)
