@@ -392,3 +392,26 @@ func TestRedisBehindPostgresNeverShowsAnUnsavedAnswer(t *testing.T) {
 	summary := e.send(c, "01.03.2025", "Ваш коментар")
 	_ = summary
 }
+
+// When Postgres fails, the citizen is told their answer was not saved, and
+// nothing moves on: answering again once Postgres is back stores it.
+func TestPostgresDownTellsTheCitizenTheAnswerWasNotSaved(t *testing.T) {
+	e := newEnv(t, tgemu.Options{})
+	e.start()
+	c := e.emu.NewCitizen("Ганна", "uk")
+	toAge(e, c)
+	e.waitIdle()
+	e.app.Store.Close() // this bot process loses Postgres
+	e.send(c, "61", "НЕ збережено")
+	e.waitIdle()
+	if got := e.answers(c.ID(), "every-type"); got["age"] != "" {
+		t.Fatalf("age stored while Postgres was down: %v", got)
+	}
+	e.stop()
+	e.start() // Postgres is back
+	e.send(c, "61", "витрачаєте")
+	e.waitIdle()
+	if got := e.answers(c.ID(), "every-type"); got["age"] != "61" {
+		t.Fatalf("age after Postgres came back = %q", got["age"])
+	}
+}
