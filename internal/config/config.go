@@ -34,6 +34,7 @@ type Config struct {
 	PollTimeout   time.Duration // POLL_TIMEOUT: getUpdates long-poll timeout
 	LogLevel      string        // LOG_LEVEL: debug, info, warn, error
 	LogFormat     string        // LOG_FORMAT: text or json
+	PseudonymKey  string        // PSEUDONYM_KEY: HMAC key of the respondent ids in exports
 }
 
 // setting ties a field to its environment variable, flag and help.
@@ -61,6 +62,7 @@ func (c *Config) settings() []setting {
 		{"POLL_TIMEOUT", "poll-timeout", "long-poll timeout of getUpdates", &c.PollTimeout},
 		{"LOG_LEVEL", "log-level", "debug, info, warn or error", &c.LogLevel},
 		{"LOG_FORMAT", "log-format", "text or json", &c.LogFormat},
+		{"PSEUDONYM_KEY", "pseudonym-key", "secret key (at least 32 characters) of the pseudonymous respondent ids in exports", &c.PseudonymKey},
 	}
 }
 
@@ -193,6 +195,9 @@ func (c Config) Validate() error {
 	case "text", "json":
 	default:
 		bad("LOG_FORMAT", "must be text or json")
+	}
+	if c.PseudonymKey != "" && len(c.PseudonymKey) < 32 {
+		bad("PSEUDONYM_KEY", "must be at least 32 characters")
 	}
 	if c.NoticeVersion == "" {
 		bad("PRIVACY_NOTICE_VERSION", "must not be empty")
