@@ -156,6 +156,25 @@ func render(o dialogue.Out) (tgbotapi.Chattable, string) {
 			e.ReplyMarkup = kb
 		}
 		return e, "editMessageText"
+	case dialogue.Document:
+		f := o.Files[0]
+		d := tgbotapi.NewDocument(o.ChatID, tgbotapi.FileBytes{Name: f.Name, Bytes: f.Bytes})
+		d.Caption = f.Caption
+		return d, "sendDocument"
+	case dialogue.Album:
+		if len(o.Files) == 1 { // an album needs two pictures at least
+			f := o.Files[0]
+			p := tgbotapi.NewPhoto(o.ChatID, tgbotapi.FileBytes{Name: f.Name, Bytes: f.Bytes})
+			p.Caption = f.Caption
+			return p, "sendPhoto"
+		}
+		media := make([]any, 0, len(o.Files))
+		for _, f := range o.Files {
+			p := tgbotapi.NewInputMediaPhoto(tgbotapi.FileBytes{Name: f.Name, Bytes: f.Bytes})
+			p.Caption = f.Caption
+			media = append(media, p)
+		}
+		return tgbotapi.NewMediaGroup(o.ChatID, media), "sendMediaGroup"
 	case dialogue.EditMarkup:
 		kb := inline(o.Buttons)
 		if kb == nil {

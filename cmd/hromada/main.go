@@ -3,6 +3,8 @@
 //	hromada [run]                   run the bot (the local sandbox when no token is set)
 //	hromada migrate                 apply database migrations
 //	hromada survey validate FILE... check survey definitions
+//	hromada export --survey ID      write a survey's responses (CSV, XLSX, long CSV)
+//	hromada token create|list|revoke tokens of the HTTP API
 //	hromada loadtest                measure the bot against the emulator
 package main
 
@@ -43,6 +45,10 @@ commands:
   run                    run the bot (the local sandbox when TELEGRAM_BOT_TOKEN is empty)
   migrate                apply database migrations
   survey validate FILE…  check survey definitions; exits 1 on any problem
+  export --survey ID [--format csv|xlsx|long] [-o FILE]  a survey's responses for analysts
+  admin grant|revoke|list   the team's roles (admin, organiser, analyst) by Telegram id
+  token create|list|revoke  Bearer tokens of the HTTP API (/api/v1 on ADMIN_LISTEN)
+  report --survey ID -o FILE  a survey's results as one HTML page (small counts hidden)
   loadtest               N emulated citizens complete a survey; prints exchanges/s and latency
   help                   this text
 
@@ -66,6 +72,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return validate(args[1:], stdout)
 	case "loadtest":
 		return loadtest(ctx, args, stdout, stderr)
+	case "export":
+		return exportCommand(ctx, args, stdout, stderr)
+	case "token":
+		return token(ctx, args, stdout, stderr)
+	case "report":
+		return reportPage(ctx, args, stdout, stderr)
+	case "admin":
+		return admin(ctx, args, stdout, stderr)
 	case "barebot": // the load test's yardstick; not for use
 		return barebot(ctx)
 	case "help", "-h", "--help":

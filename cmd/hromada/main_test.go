@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -94,5 +95,65 @@ func TestSandbox(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("the sandbox did not end after quit")
+	}
+}
+
+func TestTokenCommands(t *testing.T) {
+	t.Setenv("DATABASE_URL", storetest.URL(t))
+	ctx := context.Background()
+	var out, errs strings.Builder
+	if err := run(ctx, []string{"token", "create", "--role", "analyst", "--name", "Олена, KSE"}, nil, &out, &errs); err != nil {
+		t.Fatal(err, errs.String())
+	}
+	token := strings.TrimSpace(out.String())
+	if !strings.HasPrefix(token, "hrm_") || len(token) < 40 {
+		t.Fatalf("token = %q", token)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"token", "list"}, nil, &out, &errs); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Олена, KSE") || strings.Contains(out.String(), token) {
+		t.Fatalf("list shows %q", out.String())
+	}
+	if err := run(ctx, []string{"token", "revoke", "1"}, nil, &out, &errs); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(ctx, []string{"token", "revoke", "1"}, nil, &out, &errs); err == nil {
+		t.Fatal("revoking twice should fail")
+	}
+	if err := run(ctx, []string{"token", "create", "--role", "king", "--name", "x"}, nil, &out, &errs); err == nil {
+		t.Fatal("an unknown role was accepted")
+	}
+}
+
+func TestAdminCommands(t *testing.T) {
+	t.Setenv("DATABASE_URL", storetest.URL(t))
+	ctx := context.Background()
+	var out, errs strings.Builder
+	for _, args := range [][]string{
+		{"admin", "grant", "--telegram-id", "5000000001", "--role", "analyst"},
+		{"admin", "grant", "--telegram-id", "5000000001", "--role", "analyst"}, // again: no change
+		{"admin", "grant", "--telegram-id", "42", "--role", "admin"},
+		{"admin", "revoke", "--telegram-id", "42", "--role", "admin"},
+	} {
+		if err := run(ctx, args, nil, &out, &errs); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+	}
+	if err := run(ctx, []string{"admin", "list"}, nil, &out, &errs); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^5000000001\s+analyst\s`).MatchString(out.String()) || regexp.MustCompile(`(?m)^42\s`).MatchString(out.String()) {
+		t.Fatalf("list:\n%s", out.String())
+	}
+	for _, args := range [][]string{
+		{"admin", "grant", "--telegram-id", "1", "--role", "king"},
+		{"admin", "grant", "--role", "admin"},
+		{"admin", "revoke", "--telegram-id", "42", "--role", "admin"}, // no longer has it
+	} {
+		if err := run(ctx, args, nil, &out, &errs); err == nil {
+			t.Errorf("%v succeeded", args)
+		}
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/hromada/hromada/bot"
+	"github.com/hromada/hromada/internal/api"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/dialogue"
 	"github.com/hromada/hromada/internal/locale"
@@ -120,7 +121,7 @@ func (a *App) Start() error {
 	a.Log.Info("connected to telegram", "bot", api.Self.UserName)
 	a.Dialogue = dialogue.New(dialogue.Deps{
 		Store: a.Store, State: a.State, Catalog: cat, Surveys: a.Surveys, Clock: a.Clock,
-		NoticeVersion: a.Config.NoticeVersion, Log: a.Log, Metrics: dialogue.NewMetrics(a.Registry),
+		NoticeVersion: a.Config.NoticeVersion, ExportKey: []byte(a.Config.PseudonymKey), Log: a.Log, Metrics: dialogue.NewMetrics(a.Registry),
 	})
 	limit := rate.Limit(a.Config.RateLimit)
 	if limit == 0 {
@@ -204,8 +205,8 @@ func (a *App) Healthy(ctx context.Context) error {
 	return nil
 }
 
-// AdminHandler serves /healthz (Postgres and Redis reachable), /metrics and
-// /debug/pprof.
+// AdminHandler serves /healthz (Postgres and Redis reachable), /metrics,
+// /debug/pprof and the analysts' API under /api/v1.
 func (a *App) AdminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -216,6 +217,7 @@ func (a *App) AdminHandler() http.Handler {
 		_, _ = w.Write([]byte("ok\n"))
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}))
+	mux.Handle("/api/", (&api.API{Store: a.Store, Key: []byte(a.Config.PseudonymKey), Log: a.Log}).Handler())
 	// Profiles, for measuring where time goes (the admin listener is bound to
 	// 127.0.0.1 by default: keep it private).
 	mux.HandleFunc("GET /debug/pprof/", pprof.Index)

@@ -39,7 +39,15 @@ const (
 	opChange   = 'e' // review: list questions to change
 	opEdit     = 'q' // index: question
 	opReview   = 'r' // back to the summary
+
+	// Staff operations (arg-only, checked against the tapper's role).
+	opExport = 'E' // arg survey key: choose the format
+	opFormat = 'F' // arg "<survey key>.<format>": send the file
+	opResult = 'R' // arg survey key: send its results
 )
+
+// argOps take one argument and nothing else.
+const argOps = "aloEFR"
 
 // surveyOps take a response, a position and (some) an index.
 const surveyOps = "ctdsbxynkeqr"
@@ -75,7 +83,7 @@ func parseAction(data string) (action, error) {
 	switch {
 	case a.op == opMenu && len(parts) == 1:
 		return a, nil
-	case (a.op == opConsent || a.op == opLanguage || a.op == opOpen) && len(parts) == 2 && parts[1] != "":
+	case strings.IndexByte(argOps, a.op) >= 0 && len(parts) == 2 && parts[1] != "":
 		a.arg = parts[1]
 		return a, nil
 	case strings.IndexByte(surveyOps, a.op) >= 0:

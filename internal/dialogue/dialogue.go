@@ -60,7 +60,16 @@ const (
 	Edit                      // replace text and inline keyboard of MessageID
 	EditMarkup                // replace only the inline keyboard of MessageID
 	Answer                    // answer the callback query CallbackID (toast)
+	Document                  // send Files[0] as a document, Text as its caption
+	Album                     // send Files (PNG images, up to 10) as an album
 )
+
+// File is a document or picture to send.
+type File struct {
+	Name    string
+	Bytes   []byte
+	Caption string // plain text, at most 1024 characters
+}
 
 // Out is one reply for the bot to send, in order.
 type Out struct {
@@ -76,6 +85,8 @@ type Out struct {
 	CallbackID string // Answer
 	Toast      string
 	Alert      bool
+
+	Files []File // Document, Album
 }
 
 // Button is an inline button: Data for a callback, or URL.
@@ -104,6 +115,7 @@ type Deps struct {
 	Surveys       *Surveys
 	Clock         func() time.Time
 	NoticeVersion string
+	ExportKey     []byte // PSEUDONYM_KEY, for exports sent in Telegram
 	Log           *slog.Logger
 	Metrics       *Metrics // may be nil
 }

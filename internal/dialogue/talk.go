@@ -191,6 +191,21 @@ func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
 	case "language":
 		t.send(Out{Text: esc(t.T("choose_language")), Buttons: [][]Button{t.languageRow()}})
 		return nil
+	case "export":
+		if ok, err := t.allowed(ctx, cmd, store.RoleAnalyst); !ok || err != nil {
+			return err
+		}
+		t.pickSurvey(opExport, "export_pick")
+		return nil
+	case "results":
+		if ok, err := t.allowed(ctx, cmd, store.RoleAnalyst); !ok || err != nil {
+			return err
+		}
+		if def := t.g.d.Surveys.Current(arg); def != nil {
+			return t.results(ctx, def)
+		}
+		t.pickSurvey(opResult, "results_pick")
+		return nil
 	case "cancel":
 		if t.c.Session != nil {
 			return t.onInput(ctx, survey.Input{Kind: survey.InCancel})
@@ -218,6 +233,23 @@ func (t *talk) onAction(ctx context.Context, a action) error {
 	switch a.op {
 	case opMenu:
 		return t.menu(ctx, "")
+	case opExport, opFormat, opResult:
+		if ok, err := t.allowed(ctx, "export", store.RoleAnalyst); !ok || err != nil {
+			return err
+		}
+		switch a.op {
+		case opExport:
+			t.exportFormats(a.arg)
+			return nil
+		case opFormat:
+			return t.exportSend(ctx, a.arg)
+		}
+		def := t.g.d.Surveys.ByKey(a.arg)
+		if def == nil {
+			t.staleTap()
+			return nil
+		}
+		return t.results(ctx, def)
 	case opOpen:
 		def := t.g.d.Surveys.ByKey(a.arg)
 		if def == nil {
