@@ -70,9 +70,9 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 
 	if os.Getenv("GOMEMLIMIT") == "" {
-		// The command is alone in its process: keep the garbage of a long
-		// export from lifting the peak (an XLSX holds a 16-32 MB buffer).
-		debug.SetMemoryLimit(exportMemoryLimit)
+		// Keep the garbage of a long export from lifting the peak (an XLSX
+		// holds a 16-32 MB buffer), for as long as the command runs.
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(exportMemoryLimit))
 	}
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {

@@ -97,29 +97,15 @@ func (a *API) responses(w http.ResponseWriter, r *http.Request, token store.Toke
 		Key:     a.Key,
 	}
 	if o.Format == "" {
-		o.Format = export.Format("csv")
+		o.Format = export.CSV
 	}
-	switch o.Format {
-	case "csv", "xlsx", "long":
-	default:
+	if _, err := export.ParseFormat(string(o.Format)); err != nil {
 		writeError(w, http.StatusBadRequest, "format must be csv, xlsx or long")
 		return
 	}
-	for _, bound := range []struct {
-		name string
-		dst  **time.Time
-	}{{"since", &o.Since}, {"until", &o.Until}} {
-		if v := q.Get(bound.name); v != "" {
-			t, err := parseTime(v)
-			if err != nil {
-				writeError(w, http.StatusBadRequest, bound.name+" must be a date (2026-01-31) or an RFC 3339 time")
-				return
-			}
-			*bound.dst = &t
-		}
-	}
 	id := r.PathValue("id")
-	if _, _, err := a.Store.LatestSurvey(r.Context(), id); errors.Is(err, store.ErrNotFound) {
+	loc, err := export.Location(r.Context(), a.Store, id)
+	if errors.Is(err, store.ErrNotFound) {
 		writeError(w, http.StatusNotFound, "no survey "+id)
 		return
 	} else if err != nil {
@@ -127,19 +113,38 @@ func (a *API) responses(w http.ResponseWriter, r *http.Request, token store.Toke
 		writeError(w, http.StatusInternalServerError, "internal error")
 		return
 	}
+	// Days are read in the survey's time zone, until's day included, as by
+	// `hromada export`.
+	for _, bound := range []struct {
+		name string
+		end  bool
+		dst  **time.Time
+	}{{"since", false, &o.Since}, {"until", true, &o.Until}} {
+		if v := q.Get(bound.name); v != "" {
+			t, err := export.ParseTime(v, loc, bound.end)
+			if err != nil {
+				writeError(w, http.StatusBadRequest, bound.name+" must be a date (2026-01-31) or an RFC 3339 time")
+				return
+			}
+			*bound.dst = &t
+		}
+	}
 	w.Header().Set("Content-Type", export.ContentType(o.Format))
 	w.Header().Set("Content-Disposition", `attachment; filename="`+export.FileName(id, o.Format)+`"`)
-	if err := export.Write(r.Context(), w, a.Store, id, o); err != nil {
-		// The status line is gone; the client sees a cut body.
+	// Write checks the options before it writes a byte, so its refusals
+	// can still be answered properly.
+	err = export.Write(r.Context(), w, a.Store, id, o)
+	switch {
+	case err == nil:
+	case errors.Is(err, export.ErrInvalid):
+		w.Header().Del("Content-Disposition")
+		writeError(w, http.StatusBadRequest, strings.TrimPrefix(err.Error(), "export: "))
+	case errors.Is(err, store.ErrNotFound):
+		w.Header().Del("Content-Disposition")
+		writeError(w, http.StatusNotFound, "no survey "+id)
+	default: // the status line is gone; the client sees a cut body
 		a.Log.Error("api: export failed midway", "survey", id, "token_id", token.ID, "error", err)
 	}
-}
-
-func parseTime(v string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, nil
-	}
-	return time.Parse(time.DateOnly, v)
 }
 
 func writeError(w http.ResponseWriter, code int, msg string) {

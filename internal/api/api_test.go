@@ -81,6 +81,8 @@ func TestAuthorisation(t *testing.T) {
 		{"unknown survey without a token", "/api/v1/surveys/no-such/responses", "", 401},
 		{"bad format", "/api/v1/surveys/every-type/responses?format=pdf", analyst, 400},
 		{"bad date", "/api/v1/surveys/every-type/responses?since=yesterday", analyst, 400},
+		{"unknown label language", "/api/v1/surveys/every-type/responses?labels=1&lang=de", analyst, 400},
+		{"since after until", "/api/v1/surveys/every-type/responses?since=2026-02-01&until=2026-01-01", analyst, 400},
 		{"unknown endpoint", "/api/v1/citizens", analyst, 404},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

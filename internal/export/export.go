@@ -91,16 +91,23 @@ func ContentType(f Format) string {
 }
 
 // FileName returns the file name of an export: "<survey>.csv",
-// "<survey>-long.csv" or "<survey>.xlsx". Survey ids are safe in file names
+// "<survey>-long.csv" or "<survey>.xlsx". Anything in surveyID but a-z, 0-9,
+// _ and - (no survey id has it) becomes _, so the name is safe in a path
 // and in a Content-Disposition header.
 func FileName(surveyID string, f Format) string {
+	name := []byte(surveyID)
+	for i, c := range name {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			name[i] = '_'
+		}
+	}
 	switch f {
 	case XLSX:
-		return surveyID + ".xlsx"
+		return string(name) + ".xlsx"
 	case Long:
-		return surveyID + "-long.csv"
+		return string(name) + "-long.csv"
 	}
-	return surveyID + ".csv"
+	return string(name) + ".csv"
 }
 
 // Write writes the export of a survey to w as o asks, streaming the

@@ -428,6 +428,9 @@ func TestNames(t *testing.T) {
 		if got := export.ContentType(c.f); got != c.mime {
 			t.Errorf("ContentType(%s) = %q", c.f, got)
 		}
+		if got := export.FileName("a\"b/../c", c.f); !strings.HasPrefix(got, "a_b____c") {
+			t.Errorf("FileName of an odd id = %q", got)
+		}
 		if f, err := export.ParseFormat(string(c.f)); f != c.f || err != nil {
 			t.Errorf("ParseFormat(%s) = %v, %v", c.f, f, err)
 		}

@@ -72,14 +72,13 @@ func (q *question) choiceLabel(id, lang, fallback string) string {
 // questions, and what is needed to fill a row.
 type layout struct {
 	surveyID  string
-	latest    *survey.Survey
-	byVersion map[int]*survey.Survey
 	questions []*question
 	byID      map[string]*question
 	answers   []*survey.Answer // of the response being written, by question index
 	columns   []column
 	langs     []string // languages of all versions, the latest's first
 	lang      string   // language of labels and summary
+	fallback  string   // the language of a text missing in lang: the survey's first
 	loc       *time.Location
 	o         Options
 	mac       hash.Hash
@@ -111,14 +110,10 @@ var partialMetadata = []column{
 func newLayout(versions []*survey.Survey, o Options) (*layout, error) {
 	latest := versions[len(versions)-1]
 	l := &layout{
-		surveyID:  latest.ID,
-		latest:    latest,
-		byVersion: make(map[int]*survey.Survey, len(versions)),
-		o:         o,
-		mac:       hmac.New(sha256.New, o.Key),
-	}
-	for _, v := range versions {
-		l.byVersion[v.Version] = v
+		surveyID: latest.ID,
+		o:        o,
+		mac:      hmac.New(sha256.New, o.Key),
+		fallback: "uk",
 	}
 	for i := len(versions) - 1; i >= 0; i-- {
 		for _, lang := range versions[i].Languages {
@@ -127,9 +122,12 @@ func newLayout(versions []*survey.Survey, o Options) (*layout, error) {
 			}
 		}
 	}
+	if len(l.langs) > 0 {
+		l.fallback = l.langs[0]
+	}
 	l.lang = o.Lang
-	if l.lang == "" && len(l.langs) > 0 {
-		l.lang = l.langs[0]
+	if l.lang == "" {
+		l.lang = l.fallback
 	}
 	if o.Lang != "" && !knownLanguage(l, o.Lang) {
 		return nil, fmt.Errorf("%w: language %q: the survey is in %v", ErrInvalid, o.Lang, l.langs)

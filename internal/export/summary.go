@@ -3,6 +3,8 @@ package export
 import (
 	"strconv"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/hromada/hromada/internal/survey"
 )
 
@@ -89,4 +91,43 @@ func (c *questionCount) known(id string) bool {
 		}
 	}
 	return false
+}
+
+// summary writes the summary sheet: the number of responses; per question
+// how many answered, skipped and were not asked (of all responses); per
+// option how many chose it (of those who answered the question; a multi
+// question's percentages add up to more than 100%).
+func (b *workbook) summary(s *summary) error {
+	l := b.l
+	pct := func(n, of int) any {
+		if of == 0 {
+			return nil
+		}
+		return excelize.Cell{StyleID: b.pct, Value: float64(n) / float64(of)}
+	}
+	rows := [][]any{{"_responses", "", "", s.responses, nil}}
+	for _, c := range s.questions {
+		q := c.q
+		text := q.Text.In(l.lang, l.fallback)
+		notAsked := s.responses - c.answered - c.skipped
+		rows = append(rows,
+			[]any{q.ID, "_answered", text, c.answered, pct(c.answered, s.responses)},
+			[]any{q.ID, "_skipped", "", c.skipped, pct(c.skipped, s.responses)},
+			[]any{q.ID, "_not_asked", "", notAsked, pct(notAsked, s.responses)},
+		)
+		if c.chosen == nil {
+			continue
+		}
+		for _, o := range q.choices {
+			rows = append(rows, []any{q.ID, o.ID, optionLabel(q, o).In(l.lang, l.fallback), c.chosen[o.ID], pct(c.chosen[o.ID], c.answered)})
+		}
+		for _, id := range c.extra {
+			rows = append(rows, []any{q.ID, id, id, c.chosen[id], pct(c.chosen[id], c.answered)})
+		}
+	}
+	sw, err := b.stream(sheetSummary, []string{"question", "option", "label", "count", "percent"}, len(rows))
+	if err != nil {
+		return err
+	}
+	return setRows(sw, rows)
 }

@@ -201,7 +201,7 @@ func (l *layout) option(q *question, id string) string {
 	if !l.o.Labels {
 		return id
 	}
-	return q.choiceLabel(id, l.lang, l.langs[0])
+	return q.choiceLabel(id, l.lang, l.fallback)
 }
 
 // formatNumber writes a number the way every reader parses it: a point, no
