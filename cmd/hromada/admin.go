@@ -32,14 +32,11 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	st, err := openMigrated(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := store.Migrate(ctx, st.Pool()); err != nil {
-		return err
-	}
 	if sub == "list" {
 		staff, err := st.Staff(ctx)
 		if err != nil {

@@ -111,16 +111,26 @@ func migrate(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	st, err := openMigrated(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := store.Migrate(ctx, st.Pool()); err != nil {
-		return err
-	}
 	fmt.Fprintln(stderr, "migrations applied")
 	return nil
+}
+
+// openMigrated connects to Postgres and brings its schema up to date.
+func openMigrated(ctx context.Context, databaseURL string) (*store.Store, error) {
+	st, err := store.Open(ctx, databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.Migrate(ctx, st.Pool()); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // validate prints every problem of every file as file:line: message.

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/hromada/hromada/internal/config"
-	"github.com/hromada/hromada/internal/store"
 )
 
 // token manages the HTTP API's Bearer tokens:
@@ -32,14 +31,11 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	st, err := openMigrated(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := store.Migrate(ctx, st.Pool()); err != nil {
-		return err
-	}
 	switch sub {
 	case "create":
 		switch *role {
