@@ -82,7 +82,7 @@ func writeLong(ctx context.Context, w io.Writer, st *store.Store, f store.Export
 				record[3] = l.csvText(l.main(q, a))
 				record[4] = l.csvText(value{kind: typed, text: a.Other})
 			}
-			record[5] = l.csvText(value{kind: instant, time: a.At})
+			record[5] = l.csvText(value{kind: instant, time: l.when(r, a.At)})
 			if err := cw.Write(record); err != nil {
 				return err
 			}

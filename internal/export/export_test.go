@@ -476,3 +476,34 @@ questions:
 		}
 	}
 }
+
+// An anonymous response's times are cut to the day and its duration to the
+// minute, so it cannot be matched by time with the same citizen's named
+// responses; named responses keep exact times.
+func TestAnonymousTimesAreCoarse(t *testing.T) {
+	f := newFixture(t)
+	_, mood := readCSV(t, f.export(t, "mood", export.Options{Format: export.CSV}))
+	_, moodLong := readCSV(t, f.export(t, "mood", export.Options{Format: export.Long}))
+	_, city := readCSV(t, f.export(t, "city", export.Options{Format: export.CSV}))
+	if len(mood) == 0 || len(moodLong) == 0 || len(city) == 0 {
+		t.Fatal("empty export")
+	}
+	for _, r := range mood {
+		for _, col := range []string{"_started", "_submitted"} {
+			if !strings.Contains(r[col], "T00:00:00") {
+				t.Errorf("anonymous %s = %q, want the day only", col, r[col])
+			}
+		}
+		if d, err := strconv.Atoi(r["_duration_seconds"]); err != nil || d%60 != 0 {
+			t.Errorf("anonymous duration = %q, want whole minutes", r["_duration_seconds"])
+		}
+	}
+	for _, r := range moodLong {
+		if !strings.Contains(r["answered_at"], "T00:00:00") {
+			t.Errorf("anonymous answered_at = %q, want the day only", r["answered_at"])
+		}
+	}
+	if strings.Contains(city[0]["_started"], "T00:00:00") {
+		t.Errorf("a named response lost its exact time: %q", city[0]["_started"])
+	}
+}

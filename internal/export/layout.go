@@ -93,9 +93,9 @@ var metadata = []column{
 	{name: "_respondent", kind: colRespondent, note: "pseudonymous respondent: the same for one citizen in every survey; for an anonymous survey one per response"},
 	{name: "_survey_version", kind: colVersion, note: "version of the survey definition answered"},
 	{name: "_language", kind: colLanguage, note: "language the survey was answered in"},
-	{name: "_started", kind: colStarted, note: "when the citizen started, in the survey's time zone"},
-	{name: "_submitted", kind: colSubmitted, note: "when the citizen confirmed the answers; empty for a draft"},
-	{name: "_duration_seconds", kind: colDuration, note: "seconds from start to submission; empty for a draft"},
+	{name: "_started", kind: colStarted, note: "when the citizen started, in the survey's time zone (anonymous surveys: the day only)"},
+	{name: "_submitted", kind: colSubmitted, note: "when the citizen confirmed the answers; empty for a draft (anonymous surveys: the day only)"},
+	{name: "_duration_seconds", kind: colDuration, note: "seconds from start to submission; empty for a draft (anonymous surveys: whole minutes)"},
 	{name: "_source", kind: colSource, note: "how the citizen came: deeplink, menu, broadcast:<id>"},
 }
 

@@ -97,17 +97,21 @@ func (l *layout) meta(k kind, r *store.ExportResponse) value {
 	case colLanguage:
 		return value{kind: text, text: r.Lang}
 	case colStarted:
-		return value{kind: instant, time: r.StartedAt}
+		return value{kind: instant, time: l.when(r, r.StartedAt)}
 	case colSubmitted:
 		if r.CompletedAt.IsZero() {
 			return value{}
 		}
-		return value{kind: instant, time: r.CompletedAt}
+		return value{kind: instant, time: l.when(r, r.CompletedAt)}
 	case colDuration:
 		if r.CompletedAt.IsZero() {
 			return value{}
 		}
-		return value{kind: integer, int: int64(r.CompletedAt.Sub(r.StartedAt) / time.Second)}
+		d := r.CompletedAt.Sub(r.StartedAt)
+		if r.CitizenID == 0 {
+			d = d.Round(time.Minute)
+		}
+		return value{kind: integer, int: int64(d / time.Second)}
 	case colSource:
 		return value{kind: text, text: r.Source}
 	case colStatus:
@@ -242,4 +246,16 @@ func (l *layout) csvText(v value) string {
 // formulaLike reports whether Excel would take a text for a formula.
 func formulaLike(s string) bool {
 	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
+}
+
+// when is a time of response r as exported. An anonymous response's times
+// are cut to the day (in the survey's time zone), as in the analytics views:
+// exact times would let an analyst match it with a named response of the same
+// citizen completed just before or after.
+func (l *layout) when(r *store.ExportResponse, t time.Time) time.Time {
+	if r.CitizenID != 0 || t.IsZero() {
+		return t
+	}
+	y, m, d := t.In(l.loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, l.loc)
 }
