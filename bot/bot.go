@@ -146,7 +146,7 @@ func (b *Bot) Poll(ctx context.Context, timeout time.Duration, workers int) erro
 		pending := updates
 		attempts := map[int]int{}
 		for len(pending) > 0 {
-			pending = b.giveUp(ctx, b.handleBatch(ctx, pending, workers, seed), attempts)
+			pending = b.giveUp(ctx, b.handleBatch(ctx, pending, workers, seed, attempts), attempts)
 			if len(pending) > 0 {
 				failures++
 				sleep(ctx, min(time.Duration(failures)*500*time.Millisecond, 10*time.Second))
@@ -190,9 +190,10 @@ func (b *Bot) getUpdates(ctx context.Context, cfg tgbotapi.UpdateConfig) ([]tgbo
 	}
 }
 
-// giveUp drops from failed the updates tried maxAttempts times while
+// giveUp drops from failed the updates that failed maxAttempts times while
 // Postgres and Redis were healthy, logging each: they fail for a reason of
-// their own and would hold up every chat.
+// their own and would hold up every chat. An update that waited behind a
+// failing one of its chat was not tried and is never dropped.
 func (b *Bot) giveUp(ctx context.Context, failed []tgbotapi.Update, attempts map[int]int) []tgbotapi.Update {
 	if len(failed) == 0 || b.Healthy == nil {
 		return failed
@@ -202,7 +203,6 @@ func (b *Bot) giveUp(ctx context.Context, failed []tgbotapi.Update, attempts map
 	}
 	kept := failed[:0]
 	for _, u := range failed {
-		attempts[u.UpdateID]++
 		if attempts[u.UpdateID] >= maxAttempts {
 			b.Log.Error("update dropped after repeated failures", "chat_id", chatOf(u), "update_id", u.UpdateID, "attempts", attempts[u.UpdateID])
 			continue
@@ -213,8 +213,9 @@ func (b *Bot) giveUp(ctx context.Context, failed []tgbotapi.Update, attempts map
 }
 
 // handleBatch handles updates, one chat's in order on one worker, and
-// returns those that failed.
-func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update, workers int, seed maphash.Seed) []tgbotapi.Update {
+// returns those that failed and those waiting behind them in their lane,
+// counting in attempts the failures of each update tried.
+func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update, workers int, seed maphash.Seed, attempts map[int]int) []tgbotapi.Update {
 	lanes := map[uint64][]tgbotapi.Update{}
 	for _, u := range updates {
 		lane := maphash.Comparable(seed, chatOf(u)) % uint64(max(workers, 1))
@@ -230,6 +231,7 @@ func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update, worker
 			for i, u := range lane {
 				if err := b.Handle(ctx, u); err != nil {
 					mu.Lock() // this and the rest of the lane wait for a retry, in order
+					attempts[u.UpdateID]++
 					failed = append(failed, lane[i:]...)
 					mu.Unlock()
 					return
