@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hromada/hromada/internal/state"
 	"github.com/hromada/hromada/internal/state/statetest"
 	"github.com/hromada/hromada/internal/store/storetest"
 )
@@ -68,21 +67,31 @@ func (w *syncWriter) waitFor(t *testing.T, want string) {
 	t.Fatalf("the sandbox never printed %q:\n%s", want, w.b.String())
 }
 
-// The sandbox: the person at the terminal types the number of a button.
+// The sandbox: the person at the terminal types the number of a button. It
+// runs twice on the same database and Redis prefix, as a person would start
+// it again the next day.
 func TestSandbox(t *testing.T) {
 	t.Setenv("TELEGRAM_BOT_TOKEN", "")
 	t.Setenv("DATABASE_URL", storetest.URL(t))
 	t.Setenv("REDIS_URL", statetest.RedisURL())
-	t.Setenv("REDIS_PREFIX", statetest.New(t, state.Options{}).Prefix())
+	t.Setenv("REDIS_PREFIX", "") // the sandbox's own
 	t.Setenv("SURVEYS_DIR", "../../surveys")
+	sandboxRun(t, "[1] ✅ Погоджуюся")
+	sandboxRun(t, "Відкриті опитування") // consent was given in the first run
+}
+
+func sandboxRun(t *testing.T, first string) {
+	t.Helper()
 	stdin, typed := io.Pipe()
 	out := &syncWriter{}
 	done := make(chan error, 1)
 	go func() { done <- run(context.Background(), []string{"run"}, stdin, out, io.Discard) }()
 
-	out.waitFor(t, "[1] ✅ Погоджуюся")
-	io.WriteString(typed, "1\n")
-	out.waitFor(t, "[1] Місцеві вибори: уроки для єдності")
+	out.waitFor(t, first)
+	if first == "[1] ✅ Погоджуюся" {
+		io.WriteString(typed, "1\n")
+	}
+	out.waitFor(t, "Місцеві вибори: уроки для єдності") // "▶ " in front the second time
 	io.WriteString(typed, "1\n")
 	out.waitFor(t, "У якому регіоні ви зараз живете?")
 	io.WriteString(typed, "sticker\n")

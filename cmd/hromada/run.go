@@ -63,7 +63,8 @@ func sandbox(ctx context.Context, cfg config.Config, stdin io.Reader, stdout, st
 		}
 		cfg.DatabaseURL = u
 	}
-	if os.Getenv("REDIS_PREFIX") == "" {
+	ownPrefix := os.Getenv("REDIS_PREFIX") == ""
+	if ownPrefix {
 		cfg.RedisPrefix = "hromada-sandbox:"
 	}
 	cfg.AdminListen = "127.0.0.1:0"
@@ -77,6 +78,14 @@ func sandbox(ctx context.Context, cfg config.Config, stdin io.Reader, stdout, st
 		return err
 	}
 	defer a.Close()
+	if ownPrefix {
+		// Every run's emulator numbers its updates from the same first id:
+		// forget the last run's (handled ids, chat states); Postgres keeps
+		// everything that matters.
+		if err := a.State.Flush(ctx); err != nil {
+			return err
+		}
+	}
 	if err := a.Start(); err != nil {
 		return err
 	}
