@@ -49,9 +49,7 @@ func admin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return tw.Flush()
 	}
-	switch *role {
-	case store.RoleAdmin, store.RoleOrganiser, store.RoleAnalyst:
-	default:
+	if !store.ValidRole(*role) {
 		return fmt.Errorf("--role must be admin, organiser or analyst")
 	}
 	if *id <= 0 {

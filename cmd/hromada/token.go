@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hromada/hromada/internal/config"
+	"github.com/hromada/hromada/internal/store"
 )
 
 // token manages the HTTP API's Bearer tokens:
@@ -38,9 +39,7 @@ func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer st.Close()
 	switch sub {
 	case "create":
-		switch *role {
-		case "admin", "organiser", "analyst":
-		default:
+		if !store.ValidRole(*role) {
 			return fmt.Errorf("--role must be admin, organiser or analyst")
 		}
 		if *name == "" {

@@ -15,6 +15,16 @@ const (
 	RoleAnalyst   = "analyst"
 )
 
+// ValidRole reports whether role is one of RoleAdmin, RoleOrganiser and
+// RoleAnalyst (the schema's CHECKs on staff and api_tokens allow the same).
+func ValidRole(role string) bool {
+	switch role {
+	case RoleAdmin, RoleOrganiser, RoleAnalyst:
+		return true
+	}
+	return false
+}
+
 // StaffRole is one role of one team member.
 type StaffRole struct {
 	TelegramID int64
