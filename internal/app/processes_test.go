@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -49,22 +48,7 @@ func TestTwoProcessesServeOneBotByWebhook(t *testing.T) {
 	// the last was answered, and the balancer sends them to one process and
 	// the other in turn. Each process must go on from the state the other
 	// left in Redis, and Done must come after both taps.
-	c := e.emu.NewCitizen("Мирослава", "uk")
-	e.consent(c)
-	q := e.send(c, "/start s_many-toggles", "Що покращити в громаді?")
-	for _, label := range []string{"Дороги", "Вода", "Готово ✓"} { // without waiting for replies
-		if _, err := c.Tap(q, label); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e.reply(c, "Чи хочете додати ще щось?")
-	e.waitIdle()
-	if got := e.choices(c.ID(), "wishes"); !slices.Equal(got, []string{"roads", "water"}) {
-		t.Errorf("wishes = %v, want [roads water] (tapped in that order, then Done)", got)
-	}
-	if lb.hits[0].Load() == 0 || lb.hits[1].Load() == 0 {
-		t.Errorf("deliveries per process: %d and %d; want both to have handled some", lb.hits[0].Load(), lb.hits[1].Load())
-	}
+	checkTapsInOrder(t, e, lb, "process")
 
 	// One at a time across processes: every option tapped at once, each
 	// tap posted to both processes at once (as Telegram may after a
@@ -76,9 +60,9 @@ func TestTwoProcessesServeOneBotByWebhook(t *testing.T) {
 		{"roads", "Дороги"}, {"water", "Вода"}, {"light", "Освітлення"}, {"parks", "Парки"},
 		{"shelters", "Укриття"}, {"buses", "Автобуси"}, {"clinics", "Амбулаторії"}, {"schools", "Школи"},
 	}
-	c = e.emu.NewCitizen("Степан", "uk")
+	c := e.emu.NewCitizen("Степан", "uk")
 	e.consent(c)
-	q = e.send(c, "/start s_many-toggles", "Що покращити в громаді?")
+	q := e.send(c, "/start s_many-toggles", "Що покращити в громаді?")
 	e.waitIdle()
 	before := scrapeProcesses(t, procs)
 	var wg sync.WaitGroup

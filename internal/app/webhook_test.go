@@ -258,31 +258,16 @@ func TestTwoReplicasLoseNoUpdateAndHandleEachOnce(t *testing.T) {
 	// chat's next update once the last was answered, and the balancer sends
 	// them to one replica and the other in turn. Done must come after both
 	// taps, whichever replica handles it.
-	c := e.emu.NewCitizen("Мирослава", "uk")
-	e.consent(c)
-	q := e.send(c, "/start s_many-toggles", "Що покращити в громаді?")
-	for _, label := range []string{"Дороги", "Вода", "Готово ✓"} { // without waiting for replies
-		if _, err := c.Tap(q, label); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e.reply(c, "Чи хочете додати ще щось?")
-	e.waitIdle()
-	if got := e.choices(c.ID(), "wishes"); !slices.Equal(got, []string{"roads", "water"}) {
-		t.Errorf("wishes = %v, want [roads water] (tapped in that order, then Done)", got)
-	}
-	if lb.hits[0].Load() == 0 || lb.hits[1].Load() == 0 {
-		t.Errorf("deliveries per replica: %d and %d; want both to have handled some", lb.hits[0].Load(), lb.hits[1].Load())
-	}
+	checkTapsInOrder(t, e, lb, "replica")
 
 	// Every option tapped at once, each tap posted to both replicas at once
 	// (as Telegram may after a confirmation was lost). Each tap reads the
 	// selection from Redis, adds its option and writes it back: only the
 	// chat lock keeps taps from overwriting each other, and only
 	// de-duplication keeps the second copy of a tap from undoing the first.
-	c = e.emu.NewCitizen("Степан", "uk")
+	c := e.emu.NewCitizen("Степан", "uk")
 	e.consent(c)
-	q = e.send(c, "/start s_many-toggles", "Що покращити в громаді?")
+	q := e.send(c, "/start s_many-toggles", "Що покращити в громаді?")
 	e.waitIdle()
 	duplicates := func() (n float64) {
 		for _, a := range replicas {
@@ -652,4 +637,27 @@ func tapUpdate(updateID int, userID int64, firstName string, messageID int, data
 		ChatInstance: strconv.FormatInt(-userID*7919, 10),
 		Data:         data,
 	}})
+}
+
+// checkTapsInOrder has a citizen tap two options and Done without waiting,
+// through the balancer lb, and checks both were stored, in order, and that
+// both replicas (what: "replica" or "process") handled some of it.
+func checkTapsInOrder(t *testing.T, e *env, lb *balancer, what string) {
+	t.Helper()
+	c := e.emu.NewCitizen("Мирослава", "uk")
+	e.consent(c)
+	q := e.send(c, "/start s_many-toggles", "Що покращити в громаді?")
+	for _, label := range []string{"Дороги", "Вода", "Готово ✓"} { // without waiting for replies
+		if _, err := c.Tap(q, label); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.reply(c, "Чи хочете додати ще щось?")
+	e.waitIdle()
+	if got := e.choices(c.ID(), "wishes"); !slices.Equal(got, []string{"roads", "water"}) {
+		t.Errorf("wishes = %v, want [roads water] (tapped in that order, then Done)", got)
+	}
+	if lb.hits[0].Load() == 0 || lb.hits[1].Load() == 0 {
+		t.Errorf("deliveries per %s: %d and %d; want both to have handled some", what, lb.hits[0].Load(), lb.hits[1].Load())
+	}
 }
