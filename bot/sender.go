@@ -175,6 +175,8 @@ func render(o dialogue.Out) (tgbotapi.Chattable, string) {
 			media = append(media, p)
 		}
 		return tgbotapi.NewMediaGroup(o.ChatID, media), "sendMediaGroup"
+	case dialogue.Point:
+		return tgbotapi.NewLocation(o.ChatID, o.Lat, o.Lon), "sendLocation"
 	case dialogue.EditMarkup:
 		kb := inline(o.Buttons)
 		if kb == nil {

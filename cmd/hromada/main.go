@@ -3,6 +3,7 @@
 //	hromada [run]                   run the bot (the local sandbox when no token is set)
 //	hromada migrate                 apply database migrations
 //	hromada survey validate FILE... check survey definitions
+//	hromada event validate FILE...  check event definitions
 //	hromada export --survey ID      write a survey's responses (CSV, XLSX, long CSV)
 //	hromada token create|list|revoke tokens of the HTTP API
 //	hromada loadtest                measure the bot against the emulator
@@ -18,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/store"
@@ -45,6 +47,7 @@ commands:
   run                    run the bot (the local sandbox when TELEGRAM_BOT_TOKEN is empty)
   migrate                apply database migrations
   survey validate FILE…  check survey definitions; exits 1 on any problem
+  event validate FILE…   check event definitions; exits 1 on any problem
   export --survey ID [--format csv|xlsx|long] [-o FILE]  a survey's responses for analysts
   admin grant|revoke|list   the team's roles (admin, organiser, analyst) by Telegram id
   token create|list|revoke  Bearer tokens of the HTTP API (/api/v1 on ADMIN_LISTEN)
@@ -70,6 +73,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return fmt.Errorf("usage: hromada survey validate FILE...")
 		}
 		return validate(args[1:], stdout)
+	case "event":
+		if len(args) == 0 || args[0] != "validate" {
+			return fmt.Errorf("usage: hromada event validate FILE...")
+		}
+		return validateEvents(args[1:], stdout)
 	case "loadtest":
 		return loadtest(ctx, args, stdout, stderr)
 	case "export":
@@ -131,6 +139,37 @@ func openMigrated(ctx context.Context, databaseURL string) (*store.Store, error)
 		return nil, err
 	}
 	return st, nil
+}
+
+// validateEvents prints every problem of every event file as file:line: message.
+func validateEvents(files []string, stdout io.Writer) error {
+	if len(files) == 0 {
+		return fmt.Errorf("usage: hromada event validate FILE...")
+	}
+	bad := false
+	for _, f := range files {
+		ev, issues := survey.ParseEventFile(f)
+		for _, is := range issues {
+			fmt.Fprintln(stdout, is.String())
+		}
+		if len(issues) > 0 {
+			bad = true
+			continue
+		}
+		seats := "unlimited"
+		if ev.Capacity > 0 {
+			seats = fmt.Sprintf("%d seats", ev.Capacity)
+			if ev.Waitlist {
+				seats += " + waitlist"
+			}
+		}
+		fmt.Fprintf(stdout, "%s: ok (event %q, starts %s, %s, %d registration questions)\n",
+			f, ev.ID, ev.Starts.Format(time.RFC3339), seats, len(ev.Questions))
+	}
+	if bad {
+		return errQuiet
+	}
+	return nil
 }
 
 // validate prints every problem of every file as file:line: message.

@@ -7,19 +7,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
 	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"golang.org/x/time/rate"
 
 	"github.com/hromada/hromada/bot"
@@ -40,7 +45,11 @@ type App struct {
 	Redis    *redis.Client
 	State    *state.State
 	Surveys  *dialogue.Surveys
+	Events   *dialogue.Events
 	Dialogue *dialogue.Dialogue
+	// Jobs works the River jobs (reminders, promotions, feedback) once Run
+	// starts it; any replica may work any job.
+	Jobs     *river.Client[pgx.Tx]
 	Bot      *bot.Bot
 	Registry *prometheus.Registry
 	// Clock is the time the dialogue sees (tests may set it before Start).
@@ -98,6 +107,25 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (a *App, err 
 		return a, err
 	}
 	log.Info("surveys loaded", "count", len(defs), "dir", cfg.SurveysDir)
+	var evs []*survey.Event
+	eventsDir := cfg.EventsDir
+	if _, serr := os.Stat(eventsDir); errors.Is(serr, fs.ErrNotExist) && eventsDir == config.Default().EventsDir {
+		eventsDir = "" // no events directory where none was asked for: no events
+	}
+	if eventsDir != "" {
+		evs, issues = survey.LoadEvents(cfg.EventsDir)
+		if len(issues) > 0 {
+			var lines []string
+			for _, is := range issues {
+				lines = append(lines, is.String())
+			}
+			return a, fmt.Errorf("app: events in %s are not valid:\n%s", cfg.EventsDir, strings.Join(lines, "\n"))
+		}
+	}
+	if a.Events, err = dialogue.RegisterEvents(ctx, a.Store, a.Surveys, evs, a.Clock()); err != nil {
+		return a, err
+	}
+	log.Info("events loaded", "count", len(evs), "dir", eventsDir)
 	return a, nil
 }
 
@@ -120,7 +148,7 @@ func (a *App) Start() error {
 	}
 	a.Log.Info("connected to telegram", "bot", api.Self.UserName)
 	a.Dialogue = dialogue.New(dialogue.Deps{
-		Store: a.Store, State: a.State, Catalog: cat, Surveys: a.Surveys, Clock: a.Clock,
+		Store: a.Store, State: a.State, Catalog: cat, Surveys: a.Surveys, Events: a.Events, Clock: a.Clock,
 		NoticeVersion: a.Config.NoticeVersion, ExportKey: []byte(a.Config.PseudonymKey), Log: a.Log, Metrics: dialogue.NewMetrics(a.Registry),
 	})
 	limit := rate.Limit(a.Config.RateLimit)
@@ -129,7 +157,53 @@ func (a *App) Start() error {
 	}
 	bm := bot.NewMetrics(a.Registry)
 	a.Bot = &bot.Bot{API: api, Dialogue: a.Dialogue, Sender: bot.NewSender(api, limit, a.Log, bm), Log: a.Log, Metrics: bm, Healthy: a.Healthy, Reach: a.Store.SetReachable}
+	a.Jobs, err = river.NewClient(riverpgxv5.New(a.Store.Pool()), &river.Config{
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 16}},
+		Workers: a.Dialogue.Workers(a.deliverJob),
+		Logger:  slog.New(atLeast{a.Log.Handler(), slog.LevelInfo}).With("component", "river"),
+		// A job's message waits for the sender's budget, behind conversation
+		// replies; give it time, and rescue one left running by a process
+		// that died soon enough to matter for a reminder an hour ahead.
+		JobTimeout:           2 * time.Minute,
+		RescueStuckJobsAfter: 3 * time.Minute,
+	})
+	if err != nil {
+		return fmt.Errorf("app: river: %w", err)
+	}
 	return nil
+}
+
+// deliverJob sends the messages of a River job. A citizen who blocked the
+// bot is marked unreachable (dialogue.ErrUnreachable: the job is done, not
+// retried).
+func (a *App) deliverJob(ctx context.Context, outs []dialogue.Out) error {
+	err := a.Bot.Sender.Deliver(ctx, outs)
+	if errors.Is(err, bot.ErrBlocked) && len(outs) > 0 {
+		if rerr := a.Store.SetReachable(ctx, outs[0].ChatID, false); rerr != nil {
+			return rerr
+		}
+		return fmt.Errorf("%w: %w", dialogue.ErrUnreachable, err)
+	}
+	return err
+}
+
+// atLeast drops records below a level: River's debug logs would drown the
+// bot's own at LOG_LEVEL=debug.
+type atLeast struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h atLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h atLeast) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return atLeast{h.Handler.WithAttrs(attrs), h.min}
+}
+
+func (h atLeast) WithGroup(name string) slog.Handler {
+	return atLeast{h.Handler.WithGroup(name), h.min}
 }
 
 func redact(s, secret string) string {
@@ -153,6 +227,18 @@ func (a *App) Run(ctx context.Context) error {
 		return fmt.Errorf("app: admin listener: %w", err)
 	}
 	defer shutdown(admin)
+	// Jobs run on their own context: ctx ending stops taking new ones, and
+	// Stop lets the running ones finish.
+	if err := a.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("app: river: %w", err)
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := a.Jobs.Stop(sctx); err != nil {
+			a.Log.Warn("river did not stop in time", "error", err)
+		}
+	}()
 	if a.Config.WebhookURL == "" {
 		a.Log.Info("receiving updates by long polling")
 		return a.Bot.Poll(ctx, a.Config.PollTimeout, a.Config.Workers)

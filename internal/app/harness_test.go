@@ -66,6 +66,7 @@ func newEnv(t *testing.T, opts tgemu.Options) *env {
 	cfg.RedisURL = statetest.RedisURL()
 	cfg.RedisPrefix = st.Prefix()
 	cfg.SurveysDir = "testdata/surveys"
+	cfg.EventsDir = ""
 	cfg.AdminListen = "127.0.0.1:0"
 	cfg.PollTimeout = time.Second
 	cfg.Workers = 8

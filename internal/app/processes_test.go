@@ -145,6 +145,12 @@ func startBotProcess(t *testing.T, bin, name string, cfg config.Config, webhookU
 	if err != nil {
 		t.Fatal(err)
 	}
+	events := ""
+	if cfg.EventsDir != "" {
+		if events, err = filepath.Abs(cfg.EventsDir); err != nil {
+			t.Fatal(err)
+		}
+	}
 	p := &botProcess{name: name, admin: freeAddr(t), out: &syncBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, "run")
 	p.cmd.Env = append(os.Environ(), // later entries win over the test's own environment
@@ -154,6 +160,7 @@ func startBotProcess(t *testing.T, bin, name string, cfg config.Config, webhookU
 		"REDIS_URL="+cfg.RedisURL,
 		"REDIS_PREFIX="+cfg.RedisPrefix,
 		"SURVEYS_DIR="+surveys,
+		"EVENTS_DIR="+events,
 		"ADMIN_LISTEN="+p.admin,
 		"WEBHOOK_URL="+webhookURL,
 		"WEBHOOK_LISTEN="+listen,

@@ -23,6 +23,7 @@ type Config struct {
 	RedisURL      string        // REDIS_URL
 	RedisPrefix   string        // REDIS_PREFIX
 	SurveysDir    string        // SURVEYS_DIR
+	EventsDir     string        // EVENTS_DIR; empty: no events
 	WebhookURL    string        // WEBHOOK_URL; empty means long polling
 	WebhookListen string        // WEBHOOK_LISTEN
 	WebhookSecret string        // WEBHOOK_SECRET
@@ -51,6 +52,7 @@ func (c *Config) settings() []setting {
 		{"REDIS_URL", "redis-url", "Redis connection URL", &c.RedisURL},
 		{"REDIS_PREFIX", "redis-prefix", "prefix of every Redis key", &c.RedisPrefix},
 		{"SURVEYS_DIR", "surveys", "directory of survey YAML files", &c.SurveysDir},
+		{"EVENTS_DIR", "events", "directory of event YAML files (empty: no events)", &c.EventsDir},
 		{"WEBHOOK_URL", "webhook-url", "public HTTPS URL for Telegram to call; empty uses long polling", &c.WebhookURL},
 		{"WEBHOOK_LISTEN", "webhook-listen", "address the webhook server listens on", &c.WebhookListen},
 		{"WEBHOOK_SECRET", "webhook-secret", "secret token Telegram sends back in X-Telegram-Bot-Api-Secret-Token", &c.WebhookSecret},
@@ -74,6 +76,7 @@ func Default() Config {
 		RedisURL:      "redis://127.0.0.1:6379/0",
 		RedisPrefix:   "hromada:",
 		SurveysDir:    "./surveys",
+		EventsDir:     "./events",
 		WebhookListen: ":8443",
 		AdminListen:   "127.0.0.1:9090",
 		SessionTTL:    30 * 24 * time.Hour,

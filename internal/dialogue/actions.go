@@ -44,10 +44,20 @@ const (
 	opExport = 'E' // arg survey key: choose the format
 	opFormat = 'F' // arg "<survey key>.<format>": send the file
 	opResult = 'R' // arg survey key: send its results
+
+	// Event operations.
+	opEvent         = 'v' // arg event key: show the event
+	opRegister      = 'g' // arg event key: sign up
+	opUnregister    = 'u' // arg registration id (base 36): ask to confirm the cancellation
+	opUnregisterYes = 'U' // arg registration id (base 36): cancel
+	opEvents        = 'L' // arg "1": list upcoming events
+	opMyEvents      = 'M' // arg "1": list my registrations
+	opAttend        = 'T' // organisers; arg "<registration id base 36>.<page>": toggle attendance
+	opAttendees     = 'P' // organisers; arg "<event key>.<page>": a page of participants
 )
 
 // argOps take one argument and nothing else.
-const argOps = "aloEFR"
+const argOps = "aloEFRvguULMTP"
 
 // surveyOps take a response, a position and (some) an index.
 const surveyOps = "ctdsbxynkeqr"

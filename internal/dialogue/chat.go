@@ -20,11 +20,12 @@ const chatVersion = 1
 type Chat struct {
 	V         int             `json:"v"`
 	Lang      string          `json:"lang"`
-	CitizenID int64           `json:"citizen,omitempty"`  // 0 until consent is given
-	Pending   string          `json:"pending,omitempty"`  // survey to open once consent is given
-	Source    string          `json:"source,omitempty"`   // how the pending survey was reached
-	Session   *survey.Session `json:"session,omitempty"`  // the survey in progress
-	Keyboard  bool            `json:"keyboard,omitempty"` // a reply keyboard is shown
+	CitizenID int64           `json:"citizen,omitempty"`       // 0 until consent is given
+	Pending   string          `json:"pending,omitempty"`       // survey to open once consent is given
+	Source    string          `json:"source,omitempty"`        // how the pending survey was reached
+	PendingEv string          `json:"pending_event,omitempty"` // event to show once consent is given
+	Session   *survey.Session `json:"session,omitempty"`       // the survey in progress
+	Keyboard  bool            `json:"keyboard,omitempty"`      // a reply keyboard is shown
 }
 
 // rebuild makes a Chat from Postgres: the citizen (consent, language) and

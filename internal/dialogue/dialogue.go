@@ -62,6 +62,7 @@ const (
 	Answer                    // answer the callback query CallbackID (toast)
 	Document                  // send Files[0] as a document, Text as its caption
 	Album                     // send Files (PNG images, up to 10) as an album
+	Point                     // send a map point (Lat, Lon) as a location
 )
 
 // File is a document or picture to send.
@@ -87,6 +88,8 @@ type Out struct {
 	Alert      bool
 
 	Files []File // Document, Album
+
+	Lat, Lon float64 // Point
 }
 
 // Button is an inline button: Data for a callback, or URL.
@@ -113,6 +116,7 @@ type Deps struct {
 	State         *state.State
 	Catalog       *locale.Catalog
 	Surveys       *Surveys
+	Events        *Events // may be nil: no events
 	Clock         func() time.Time
 	NoticeVersion string
 	ExportKey     []byte // PSEUDONYM_KEY, for exports sent in Telegram

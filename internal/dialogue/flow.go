@@ -19,7 +19,7 @@ func (t *talk) consent(ctx context.Context, agree bool) error {
 	}
 	noticeText := t.g.d.Catalog.T(t.lang, "notice", map[string]any{"Version": esc(t.g.d.NoticeVersion)})
 	if !agree {
-		t.c.Pending, t.c.Source = "", ""
+		t.c.Pending, t.c.Source, t.c.PendingEv = "", "", ""
 		t.edit(Out{Text: noticeText})
 		t.send(Out{Text: esc(t.T("declined"))})
 		return nil
@@ -39,6 +39,10 @@ func (t *talk) consent(ctx context.Context, agree bool) error {
 		source := t.c.Source
 		t.c.Pending, t.c.Source = "", ""
 		return t.open(ctx, t.g.d.Surveys.Current(pending), source)
+	}
+	if ev := t.c.PendingEv; ev != "" {
+		t.c.PendingEv = ""
+		return t.showEvent(ctx, t.g.d.Events.Get(ev))
 	}
 	return t.menu(ctx, "")
 }
@@ -261,6 +265,9 @@ func (t *talk) apply(ctx context.Context, def *survey.Survey, in survey.Input) e
 	at := in.At
 	switch {
 	case res.Completed:
+		if eventID, ok := survey.EventIDOf(def.ID); ok {
+			return t.registrationAnswered(ctx, eventID, old.ResponseID, def.ID)
+		}
 		if err := t.retry(ctx, func(ctx context.Context) error {
 			return t.g.d.Store.Complete(ctx, old.ResponseID, t.c.CitizenID, def.ID, at)
 		}); err != nil && !errors.Is(err, store.ErrNotFound) {

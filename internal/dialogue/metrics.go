@@ -14,6 +14,8 @@ type Metrics struct {
 	Completed       prometheus.Counter
 	StorageFailures prometheus.Counter
 	HandleSeconds   prometheus.Histogram
+	Registrations   *prometheus.CounterVec // event registrations by outcome: confirmed, waitlisted, cancelled, promoted
+	EventMessages   *prometheus.CounterVec // messages of the event jobs by kind: reminder, promoted, feedback; and skipped
 }
 
 // NewMetrics makes the metrics and registers them with reg (nil: not registered).
@@ -29,9 +31,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Completed:       prometheus.NewCounter(prometheus.CounterOpts{Name: "hromada_responses_completed_total", Help: "Responses confirmed."}),
 		StorageFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "hromada_storage_failures_total", Help: "Updates whose answer could not be stored (the citizen was told)."}),
 		HandleSeconds:   prometheus.NewHistogram(prometheus.HistogramOpts{Name: "hromada_handle_seconds", Help: "Time to handle one update, replies included.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}),
+		Registrations:   prometheus.NewCounterVec(prometheus.CounterOpts{Name: "hromada_event_registrations_total", Help: "Event registrations by outcome."}, []string{"outcome"}),
+		EventMessages:   prometheus.NewCounterVec(prometheus.CounterOpts{Name: "hromada_event_messages_total", Help: "Messages of the event jobs (reminders, promotions, feedback invitations), by kind and outcome."}, []string{"kind", "outcome"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Updates, m.Problems, m.Duplicates, m.Rebuilds, m.Consents, m.Started, m.Answers, m.Completed, m.StorageFailures, m.HandleSeconds)
+		reg.MustRegister(m.Updates, m.Problems, m.Duplicates, m.Rebuilds, m.Consents, m.Started, m.Answers, m.Completed, m.StorageFailures, m.HandleSeconds, m.Registrations, m.EventMessages)
 	}
 	return m
 }

@@ -48,6 +48,20 @@ func Register(ctx context.Context, st *store.Store, defs []*survey.Survey) (*Sur
 	return s, nil
 }
 
+// addHidden stores a definition that is not offered in menus or by deep link
+// (an event's registration questions): only Version finds it.
+func (s *Surveys) addHidden(ctx context.Context, def *survey.Survey) error {
+	v, _, err := s.store.SaveSurvey(ctx, def)
+	if err != nil {
+		return fmt.Errorf("dialogue: register survey %s: %w", def.ID, err)
+	}
+	def.Version = v
+	s.mu.Lock()
+	s.versions[versionKey{def.ID, v}] = def
+	s.mu.Unlock()
+	return nil
+}
+
 // All returns the current definitions, sorted by id.
 func (s *Surveys) All() []*survey.Survey { return s.current }
 
@@ -77,8 +91,8 @@ func (s *Surveys) Version(ctx context.Context, id string, version int) (*survey.
 	return def, nil
 }
 
-// surveyKey is a short, stable stand-in for a survey id in callback data,
-// which Telegram limits to 64 bytes whatever the length of the id.
+// surveyKey is a short, stable stand-in for a survey (or event) id in
+// callback data, which Telegram limits to 64 bytes whatever the length of the id.
 func surveyKey(id string) string {
 	sum := sha256.Sum256([]byte(id))
 	return hex.EncodeToString(sum[:5])

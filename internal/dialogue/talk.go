@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -146,6 +147,9 @@ func (t *talk) beforeConsent() error {
 		if id, ok := strings.CutPrefix(arg, "s_"); ok {
 			t.c.Pending, t.c.Source = id, "deeplink"
 		}
+		if id, ok := strings.CutPrefix(arg, "e_"); ok {
+			t.c.PendingEv = id
+		}
 		t.send(Out{Text: esc(t.T("welcome"))})
 	} else {
 		t.send(Out{Text: esc(t.T("need_consent"))})
@@ -182,9 +186,30 @@ func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
 		if id, ok := strings.CutPrefix(arg, "s_"); ok {
 			return t.open(ctx, t.g.d.Surveys.Current(id), "deeplink")
 		}
+		if id, ok := strings.CutPrefix(arg, "e_"); ok {
+			return t.showEvent(ctx, t.g.d.Events.Get(id))
+		}
 		return t.menu(ctx, esc(t.T("welcome")))
 	case "surveys":
 		return t.menu(ctx, "")
+	case "events":
+		return t.eventList(ctx)
+	case "myevents":
+		return t.myEvents(ctx)
+	case "checkin":
+		if ok, err := t.allowed(ctx, cmd, store.RoleOrganiser); !ok || err != nil {
+			return err
+		}
+		return t.checkIn(ctx, arg)
+	case "attendees":
+		if ok, err := t.allowed(ctx, cmd, store.RoleOrganiser); !ok || err != nil {
+			return err
+		}
+		if arg == "" {
+			t.pickEvent()
+			return nil
+		}
+		return t.attendees(ctx, t.g.d.Events.Get(arg), 0, false)
 	case "help":
 		t.send(Out{Text: esc(t.T("help"))})
 		return nil
@@ -250,6 +275,28 @@ func (t *talk) onAction(ctx context.Context, a action) error {
 			return nil
 		}
 		return t.results(ctx, def)
+	case opEvent:
+		return t.showEvent(ctx, t.g.d.Events.ByKey(a.arg))
+	case opEvents:
+		return t.eventList(ctx)
+	case opMyEvents:
+		return t.myEvents(ctx)
+	case opRegister:
+		return t.register(ctx, t.g.d.Events.ByKey(a.arg))
+	case opUnregister:
+		return t.askUnregister(ctx, a.arg)
+	case opUnregisterYes:
+		return t.unregister(ctx, a.arg)
+	case opAttend, opAttendees:
+		if ok, err := t.allowed(ctx, "attendees", store.RoleOrganiser); !ok || err != nil {
+			return err
+		}
+		if a.op == opAttend {
+			return t.toggleAttended(ctx, a.arg)
+		}
+		key, page, _ := strings.Cut(a.arg, ".")
+		n, _ := strconv.Atoi(page)
+		return t.attendees(ctx, t.g.d.Events.ByKey(key), n, true)
 	case opOpen:
 		def := t.g.d.Surveys.ByKey(a.arg)
 		if def == nil {

@@ -259,3 +259,12 @@ func (l *layout) when(r *store.ExportResponse, t time.Time) time.Time {
 	y, m, d := t.In(l.loc).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, l.loc)
 }
+
+// SafeCell returns s as a spreadsheet cell that Excel shows as text: one
+// that starts like a formula gets a leading apostrophe.
+func SafeCell(s string) string {
+	if formulaLike(s) {
+		return "'" + s
+	}
+	return s
+}

@@ -158,7 +158,17 @@ func (s *Store) SaveStep(ctx context.Context, st Step) error {
 // and returns nil. ErrNotFound when the response does not exist, is not of
 // surveyID, or is a draft that is not citizenID's.
 func (s *Store) Complete(ctx context.Context, responseID, citizenID int64, surveyID string, at time.Time) error {
-	const q = `
+	return complete(ctx, s.pool, responseID, citizenID, surveyID, at)
+}
+
+// querier is what the pool and a transaction have in common.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// complete is Complete on q, a pool or a transaction.
+func complete(ctx context.Context, q querier, responseID, citizenID int64, surveyID string, at time.Time) error {
+	const sql = `
 WITH r AS (
     UPDATE responses
     SET status = 'completed', completed_at = $4, updated_at = $4, current_question = NULL
@@ -178,7 +188,7 @@ WITH r AS (
 SELECT EXISTS (SELECT FROM r),
        EXISTS (SELECT FROM responses WHERE id = $1 AND survey_id = $3 AND status = 'completed')`
 	var completed, already bool
-	if err := s.pool.QueryRow(ctx, q, responseID, citizenID, surveyID, at).Scan(&completed, &already); err != nil {
+	if err := q.QueryRow(ctx, sql, responseID, citizenID, surveyID, at).Scan(&completed, &already); err != nil {
 		return fmt.Errorf("store: complete response %d: %w", responseID, err)
 	}
 	if completed || already {
@@ -187,7 +197,7 @@ SELECT EXISTS (SELECT FROM r),
 	// The statement's snapshot predates a concurrent Complete it waited for;
 	// look again before calling the response missing.
 	const again = `SELECT EXISTS (SELECT FROM responses WHERE id = $1 AND survey_id = $2 AND status = 'completed')`
-	if err := s.pool.QueryRow(ctx, again, responseID, surveyID).Scan(&already); err != nil {
+	if err := q.QueryRow(ctx, again, responseID, surveyID).Scan(&already); err != nil {
 		return fmt.Errorf("store: complete response %d: %w", responseID, err)
 	}
 	if !already {

@@ -15,7 +15,10 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 )
 
 // ErrNotFound means the row asked for does not exist (or is not in the state
@@ -52,6 +55,9 @@ func (e *DraftExistsError) Unwrap() error { return ErrDraftExists }
 // Store is the Postgres access of the bot. It is safe for concurrent use.
 type Store struct {
 	pool *pgxpool.Pool
+	// jobs inserts River jobs (reminders, promotions) inside the store's own
+	// transactions; it is insert-only: the app runs the workers.
+	jobs *river.Client[pgx.Tx]
 }
 
 // Open connects a pool to databaseURL (a postgres:// URL or key=value DSN; pool
@@ -65,12 +71,16 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: ping: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	return New(pool), nil
 }
 
 // New wraps an existing pool. Close then closes that pool.
 func New(pool *pgxpool.Pool) *Store {
-	return &Store{pool: pool}
+	jobs, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	if err != nil { // only a broken Config fails, and this one is fixed
+		panic(fmt.Sprintf("store: river insert client: %v", err))
+	}
+	return &Store{pool: pool, jobs: jobs}
 }
 
 // Close closes the pool, waiting for connections in use to be returned.

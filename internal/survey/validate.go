@@ -41,6 +41,9 @@ func (d *decoder) validate(s *Survey) {
 	l := d.lines
 	if s.ID != "" {
 		d.checkID(l.at("id"), "", "survey id", s.ID, maxSurveyID, "deep links carry it")
+		if strings.HasPrefix(s.ID, registrationPrefix) {
+			d.issue(l.at("id"), "ids starting with event- are reserved for event registration questions")
+		}
 	}
 	langs := d.checkLanguages(s)
 	d.checkText(langs, s.Title, "title: ", "text", maxTitle, "title")

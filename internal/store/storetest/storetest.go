@@ -201,7 +201,7 @@ func migrate(ctx context.Context, dbURL string) error {
 }
 
 // migrationsHash is a sha256 over the names and contents of the migration
-// files, so changed migrations get a new template.
+// files and River's schema version, so changed migrations get a new template.
 func migrationsHash() (string, error) {
 	names, err := fs.Glob(migrations.FS, "*.sql")
 	if err != nil {
@@ -217,6 +217,7 @@ func migrationsHash() (string, error) {
 		fmt.Fprintf(h, "%s\x00%d\x00", name, len(b))
 		h.Write(b)
 	}
+	fmt.Fprintf(h, "river\x00%d", store.RiverSchemaVersion)
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
