@@ -163,8 +163,12 @@ func validateEvents(files []string, stdout io.Writer) error {
 				seats += " + waitlist"
 			}
 		}
-		fmt.Fprintf(stdout, "%s: ok (event %q, starts %s, %s, %d registration questions)\n",
-			f, ev.ID, ev.Starts.Format(time.RFC3339), seats, len(ev.Questions))
+		starts := ev.Starts
+		if loc, err := time.LoadLocation(ev.TimeZone); err == nil {
+			starts = starts.In(loc)
+		}
+		fmt.Fprintf(stdout, "%s: ok (event %q, starts %s %s, %s, %d registration questions)\n",
+			f, ev.ID, starts.Format("2006-01-02 15:04"), ev.TimeZone, seats, len(ev.Questions))
 	}
 	if bad {
 		return errQuiet

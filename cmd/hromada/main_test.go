@@ -38,6 +38,33 @@ func TestSurveyValidate(t *testing.T) {
 	}
 }
 
+func TestEventValidate(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	src := "id: x\nlanguages: [uk]\ntitle: {uk: X}\nstarts: 2027-01-01 10:00\nends: 2027-01-01 09:00\ncapasity: 10\nonline: ftp://x\n"
+	if err := os.WriteFile(bad, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	err := run(context.Background(), []string{"event", "validate", "../../events/kharkiv-dialogue.yaml", bad}, nil, &out, io.Discard)
+	if !errors.Is(err, errQuiet) {
+		t.Fatalf("validate with a bad file = %v, want a failure", err)
+	}
+	for _, want := range []string{
+		`kharkiv-dialogue.yaml: ok (event "kharkiv-dialogue", starts 2027-02-10 18:00 Europe/Kyiv, 40 seats + waitlist, 2 registration questions)`,
+		bad + `:1: missing "capacity"`,
+		bad + `:5: ends (2027-01-01 09:00) must be later than starts`,
+		bad + `:6: unknown key "capasity" (did you mean "capacity"?)`,
+		bad + `:7: online: "ftp://x" is not a web link`,
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if err := run(context.Background(), []string{"event", "validate", "../../events/kharkiv-dialogue.yaml"}, nil, io.Discard, io.Discard); err != nil {
+		t.Fatalf("validate of the example: %v", err)
+	}
+}
+
 // syncWriter lets the test read what the sandbox prints while it prints.
 type syncWriter struct {
 	mu sync.Mutex

@@ -387,3 +387,50 @@ FROM registrations r JOIN citizens c ON c.id = r.citizen_id ORDER BY r.id`)
 		t.Fatalf("%d promoted out of turn", n)
 	}
 }
+
+// TestFeedbackAfterTheEvent: once the event has ended, a participant who was
+// checked in is invited to the feedback survey (and can open it from the
+// message); one who did not come is not.
+func TestFeedbackAfterTheEvent(t *testing.T) {
+	e := newEnv(t, tgemu.Options{})
+	starts := time.Now().Add(4 * time.Second).Truncate(time.Second)
+	e.writeEvents(map[string]string{"talk.yaml": fmt.Sprintf(`id: talk
+languages: [uk]
+title: {uk: "Коротка зустріч"}
+starts: %s
+ends: %s
+online: https://meet.example.org/talk
+capacity: unlimited
+feedback: many-toggles
+`, rfc(starts), rfc(starts.Add(2*time.Second)))})
+	e.start()
+	org := e.emu.NewCitizen("Організатор", "uk")
+	e.consent(org)
+	if err := e.app.Store.Grant(context.Background(), org.ID(), "organiser", nil); err != nil {
+		t.Fatal(err)
+	}
+	came, stayed := e.emu.NewCitizen("Прийшла", "uk"), e.emu.NewCitizen("Не прийшов", "uk")
+	var code string
+	for _, c := range []*tgemu.Citizen{came, stayed} {
+		e.consent(c)
+		card := e.send(c, "/start e_talk", "Коротка зустріч")
+		m := e.tap(c, card, "✍ Зареєструватися", "Вас зареєстровано")
+		if c == came {
+			code = codePattern.FindString(m.PlainText())
+		}
+	}
+	e.send(org, "/checkin "+code, "Присутність відмічено")
+	invite := e.waitMessage(came, "feedback invitation", func(m tgemu.Message) bool {
+		return strings.Contains(m.PlainText(), "Дякуємо, що прийшли на «Коротка зустріч»")
+	})
+	e.tap(came, invite, "Багато варіантів", "Що покращити в громаді?")
+	e.waitIdle()
+	if n := e.queryInt(`SELECT count(*) FROM river_job WHERE kind = 'event_feedback'`); n != 1 {
+		t.Errorf("%d feedback jobs, want 1 (for the one who came)", n)
+	}
+	for _, m := range stayed.Messages() {
+		if strings.Contains(m.PlainText(), "Дякуємо, що прийшли") {
+			t.Errorf("a participant who did not come was invited to the feedback survey")
+		}
+	}
+}

@@ -82,3 +82,29 @@ func TestSaveStepOneStatement(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRegister measures sign-ups for one event from many connections
+// at once: each takes the event's row lock, counts the seats, inserts the
+// registration and its two reminder jobs, and commits. The lock makes them
+// queue, so this is the most sign-ups per second one event can take.
+func BenchmarkRegister(b *testing.B) {
+	st, ctx := newStore(b)
+	ev := testEvent("bench", b.N/2+1, true) // half confirmed (with reminders), half waitlisted
+	saveEvent(b, st, ev, t0)
+	citizens := make(chan int64, b.N)
+	for i := range b.N {
+		citizens <- consent(b, st, int64(100000+i)).ID
+	}
+	close(citizens)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.SetParallelism(4) // 4 × GOMAXPROCS goroutines, as many replicas' workers would
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := st.Register(ctx, store.NewRegistration{EventID: ev.ID, CitizenID: <-citizens, At: tick(1)}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
