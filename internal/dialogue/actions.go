@@ -54,10 +54,12 @@ const (
 	opMyEvents      = 'M' // arg "1": list my registrations
 	opAttend        = 'T' // organisers; arg "<registration id base 36>.<page>": toggle attendance
 	opAttendees     = 'P' // organisers; arg "<event key>.<page>": a page of participants
+
+	opForget = 'Z' // arg "1": erase my data (confirmed), "0": keep it
 )
 
 // argOps take one argument and nothing else.
-const argOps = "aloEFRvguULMTP"
+const argOps = "aloEFRvguULMTPZ"
 
 // surveyOps take a response, a position and (some) an index.
 const surveyOps = "ctdsbxynkeqr"

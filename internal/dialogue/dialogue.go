@@ -206,6 +206,13 @@ func (g *Dialogue) Handle(ctx context.Context, u Update, deliver Deliver) error 
 		// when they write. Keep the new state so nothing is applied twice.
 		g.d.Log.Warn("delivering replies failed", "chat_id", u.ChatID, "error", err)
 	}
+	if t.forgotten {
+		if err := turn.Forget(context.WithoutCancel(ctx)); err != nil {
+			return err
+		}
+		g.d.Metrics.HandleSeconds.Observe(time.Since(start).Seconds())
+		return nil
+	}
 	var saved []byte
 	if c.V == chatVersion {
 		if saved, err = json.Marshal(&c); err != nil {

@@ -16,6 +16,7 @@ type Metrics struct {
 	HandleSeconds   prometheus.Histogram
 	Registrations   *prometheus.CounterVec // event registrations by outcome: confirmed, waitlisted, cancelled, promoted
 	EventMessages   *prometheus.CounterVec // messages of the event jobs by kind: reminder, promoted, feedback; and skipped
+	Forgotten       prometheus.Counter     // citizens who erased their data
 }
 
 // NewMetrics makes the metrics and registers them with reg (nil: not registered).
@@ -32,10 +33,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		StorageFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "hromada_storage_failures_total", Help: "Updates whose answer could not be stored (the citizen was told)."}),
 		HandleSeconds:   prometheus.NewHistogram(prometheus.HistogramOpts{Name: "hromada_handle_seconds", Help: "Time to handle one update, replies included.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14)}),
 		Registrations:   prometheus.NewCounterVec(prometheus.CounterOpts{Name: "hromada_event_registrations_total", Help: "Event registrations by outcome."}, []string{"outcome"}),
+		Forgotten:       prometheus.NewCounter(prometheus.CounterOpts{Name: "hromada_citizens_forgotten_total", Help: "Citizens who erased their data with /forget."}),
 		EventMessages:   prometheus.NewCounterVec(prometheus.CounterOpts{Name: "hromada_event_messages_total", Help: "Messages of the event jobs (reminders, promotions, feedback invitations), by kind and outcome."}, []string{"kind", "outcome"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Updates, m.Problems, m.Duplicates, m.Rebuilds, m.Consents, m.Started, m.Answers, m.Completed, m.StorageFailures, m.HandleSeconds, m.Registrations, m.EventMessages)
+		reg.MustRegister(m.Updates, m.Problems, m.Duplicates, m.Rebuilds, m.Consents, m.Started, m.Answers, m.Completed, m.StorageFailures, m.HandleSeconds, m.Registrations, m.EventMessages, m.Forgotten)
 	}
 	return m
 }

@@ -26,6 +26,9 @@ type talk struct {
 	outs     []Out
 	callback string // the query to answer; "" once answered or when none
 	answer   *Out
+	// forgotten: the citizen was erased; Handle deletes the chat's Redis
+	// keys instead of saving its state.
+	forgotten bool
 }
 
 // T localises id in the chat's language.
@@ -151,6 +154,8 @@ func (t *talk) beforeConsent() error {
 			t.c.PendingEv = id
 		}
 		t.send(Out{Text: esc(t.T("welcome"))})
+	} else if ok && (cmd == "mydata" || cmd == "forget") {
+		t.send(Out{Text: esc(t.T("nothing_stored"))})
 	} else {
 		t.send(Out{Text: esc(t.T("need_consent"))})
 	}
@@ -196,6 +201,11 @@ func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
 		return t.eventList(ctx)
 	case "myevents":
 		return t.myEvents(ctx)
+	case "mydata":
+		return t.myData(ctx)
+	case "forget":
+		t.askForget()
+		return nil
 	case "checkin":
 		if ok, err := t.allowed(ctx, cmd, store.RoleOrganiser); !ok || err != nil {
 			return err
@@ -275,6 +285,8 @@ func (t *talk) onAction(ctx context.Context, a action) error {
 			return nil
 		}
 		return t.results(ctx, def)
+	case opForget:
+		return t.forget(ctx, a.arg == "1")
 	case opEvent:
 		return t.showEvent(ctx, t.g.d.Events.ByKey(a.arg))
 	case opEvents:

@@ -191,6 +191,35 @@ func (t *Turn) Abort(ctx context.Context) error {
 	return nil
 }
 
+// Forget ends the turn by deleting every key of the chat (its state, the
+// updates marked handled, and last the lock) instead of saving: a citizen
+// erased their data, and Redis must not keep even their chat id. A
+// redelivery of this very update then finds no mark and is handled again,
+// as a message from someone new.
+func (t *Turn) Forget(ctx context.Context) error {
+	s := t.s
+	pattern := s.opts.Prefix + "{" + strconv.FormatInt(t.chatID, 10) + "}:*"
+	lock := s.lockKey(t.chatID)
+	iter := s.rdb.Scan(ctx, 0, pattern, 500).Iterator()
+	var keys []string
+	for iter.Next(ctx) {
+		if k := iter.Val(); k != lock {
+			keys = append(keys, k)
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return fmt.Errorf("state: forget chat %d: %w", t.chatID, err)
+	}
+	for len(keys) > 0 {
+		n := min(len(keys), 500)
+		if err := s.rdb.Del(ctx, keys[:n]...).Err(); err != nil {
+			return fmt.Errorf("state: forget chat %d: %w", t.chatID, err)
+		}
+		keys = keys[n:]
+	}
+	return t.Abort(ctx)
+}
+
 // DeleteChat forgets a chat's state.
 func (s *State) DeleteChat(ctx context.Context, chatID int64) error {
 	if err := s.rdb.Del(ctx, s.chatKey(chatID)).Err(); err != nil {
