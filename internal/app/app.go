@@ -46,6 +46,7 @@ type App struct {
 	State    *state.State
 	Surveys  *dialogue.Surveys
 	Events   *dialogue.Events
+	Notice   locale.Notice
 	Dialogue *dialogue.Dialogue
 	// Jobs works the River jobs (reminders, promotions, feedback) once Run
 	// starts it; any replica may work any job.
@@ -95,6 +96,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (a *App, err 
 		return a, fmt.Errorf("app: redis: %w", err)
 	}
 	a.State = state.New(a.Redis, state.Options{Prefix: cfg.RedisPrefix, TTL: cfg.SessionTTL})
+	a.Notice = locale.DefaultNotice()
+	if cfg.NoticeFile != "" {
+		if a.Notice, err = locale.LoadNotice(cfg.NoticeFile); err != nil {
+			return a, fmt.Errorf("app: NOTICE_FILE: %w", err)
+		}
+	}
 	defs, issues := survey.Load(cfg.SurveysDir)
 	if len(issues) > 0 {
 		var lines []string
@@ -149,7 +156,7 @@ func (a *App) Start() error {
 	a.Log.Info("connected to telegram", "bot", api.Self.UserName)
 	a.Dialogue = dialogue.New(dialogue.Deps{
 		Store: a.Store, State: a.State, Catalog: cat, Surveys: a.Surveys, Events: a.Events, Clock: a.Clock,
-		NoticeVersion: a.Config.NoticeVersion, ExportKey: []byte(a.Config.PseudonymKey), Log: a.Log, Metrics: dialogue.NewMetrics(a.Registry),
+		Notice: a.Notice, ExportKey: []byte(a.Config.PseudonymKey), Log: a.Log, Metrics: dialogue.NewMetrics(a.Registry),
 	})
 	limit := rate.Limit(a.Config.RateLimit)
 	if limit == 0 {

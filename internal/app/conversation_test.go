@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hromada/hromada/internal/locale"
 	"github.com/hromada/hromada/internal/tgemu"
 )
 
@@ -153,7 +154,7 @@ func TestDeclineStoresNothing(t *testing.T) {
 	// when it comes again.
 	notice = e.send(c, "/start s_every-type", "Погоджуєтеся?")
 	e.tap(c, notice, "✅ Погоджуюся", "Кілька запитань")
-	if n := e.queryInt(`select count(*) from consents where accepted and notice_version = $1`, e.cfg.NoticeVersion); n != 1 {
+	if n := e.queryInt(`select count(*) from consents where accepted and notice_version = $1`, locale.DefaultNotice().Version); n != 1 {
 		t.Fatalf("consents recorded = %d", n)
 	}
 }

@@ -199,3 +199,71 @@ WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'informat
 	}
 	return found
 }
+
+// TestNewNoticeAsksAgain: after the operator publishes a new notice version,
+// a citizen who agreed to the old one is asked again before their next
+// survey; agreeing records the new version and opens the survey they asked
+// for, declining changes nothing and opens nothing.
+func TestNewNoticeAsksAgain(t *testing.T) {
+	e := newEnv(t, tgemu.Options{})
+	dir := t.TempDir()
+	for name, body := range privacySurveys {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.cfg.SurveysDir = dir
+	e.start()
+	agrees, declines := e.emu.NewCitizen("Погодиться", "uk"), e.emu.NewCitizen("Відмовиться", "uk")
+	for _, c := range []*tgemu.Citizen{agrees, declines} {
+		e.consent(c)
+	}
+	e.answerYes(agrees, "named", "Чи згодні ви?")
+
+	e.stop()
+	notice := filepath.Join(t.TempDir(), "notice.yaml")
+	if err := os.WriteFile(notice, []byte(`version: "2027-01"
+texts:
+  uk: "<b>Нове повідомлення</b> про дані: тепер ми зберігаємо ще й реєстрації."
+  en: "<b>New notice</b>"
+  ru: "<b>Новое уведомление</b>"
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.cfg.NoticeFile = notice
+	e.start()
+
+	e.send(agrees, "/start s_anon", "Ми оновили повідомлення")
+	n := e.reply(agrees, "Нове повідомлення")
+	if !strings.Contains(n.PlainText(), "Версія 2027-01") {
+		t.Errorf("the new notice does not show its version:\n%s", n.PlainText())
+	}
+	e.tap(agrees, n, "✅ Погоджуюся", "Чи почуваєтеся ви в безпеці?") // the survey asked for opens
+	// Now it is in force: no more asking.
+	e.send(agrees, "/start s_long", "Перше питання?")
+
+	e.send(declines, "/start s_named", "Ми оновили повідомлення")
+	n = e.reply(declines, "Нове повідомлення")
+	e.tap(declines, n, "Ні, дякую", "нічого не змінюється")
+	e.send(declines, "/start", "Нове повідомлення") // still asked
+	e.waitIdle()
+
+	for query, want := range map[string]int{
+		`SELECT count(*) FROM consents WHERE notice_version = '2027-01'`: 1,
+		`SELECT count(*) FROM consents`:                                  3,
+		`SELECT count(*) FROM responses WHERE survey_id = 'named'`:       1, // only the first citizen's, from before
+		`SELECT count(*) FROM citizens`:                                  2,
+	} {
+		if got := e.queryInt(query); got != want {
+			t.Errorf("%s = %d, want %d", query, got, want)
+		}
+	}
+	// A broken notice file stops the start, naming it.
+	if err := os.WriteFile(notice, []byte("version: ''\ntexts: {uk: a}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.stop()
+	if err := startErr(e); err == nil || !strings.Contains(err.Error(), "NOTICE_FILE") {
+		t.Errorf("a broken notice file: %v", err)
+	}
+}

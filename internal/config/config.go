@@ -29,7 +29,7 @@ type Config struct {
 	WebhookSecret string        // WEBHOOK_SECRET
 	AdminListen   string        // ADMIN_LISTEN: /healthz and /metrics
 	SessionTTL    time.Duration // SESSION_TTL
-	NoticeVersion string        // PRIVACY_NOTICE_VERSION
+	NoticeFile    string        // NOTICE_FILE: the privacy notice (empty: the built-in one)
 	RateLimit     float64       // RATE_LIMIT: outgoing messages per second for the whole bot
 	Workers       int           // WORKERS: updates handled at once (different chats)
 	PollTimeout   time.Duration // POLL_TIMEOUT: getUpdates long-poll timeout
@@ -58,7 +58,7 @@ func (c *Config) settings() []setting {
 		{"WEBHOOK_SECRET", "webhook-secret", "secret token Telegram sends back in X-Telegram-Bot-Api-Secret-Token", &c.WebhookSecret},
 		{"ADMIN_LISTEN", "admin-listen", "address for /healthz and /metrics", &c.AdminListen},
 		{"SESSION_TTL", "session-ttl", "how long a conversation's state stays in Redis", &c.SessionTTL},
-		{"PRIVACY_NOTICE_VERSION", "notice-version", "version of the privacy notice citizens agree to", &c.NoticeVersion},
+		{"NOTICE_FILE", "notice", "YAML file of the privacy notice (version and text per language); empty: the built-in notice", &c.NoticeFile},
 		{"RATE_LIMIT", "rate-limit", "messages per second the bot sends at most (0: no limit, for load tests against the emulator)", &c.RateLimit},
 		{"WORKERS", "workers", "updates of different chats handled at once", &c.Workers},
 		{"POLL_TIMEOUT", "poll-timeout", "long-poll timeout of getUpdates", &c.PollTimeout},
@@ -80,7 +80,6 @@ func Default() Config {
 		WebhookListen: ":8443",
 		AdminListen:   "127.0.0.1:9090",
 		SessionTTL:    30 * 24 * time.Hour,
-		NoticeVersion: "2026-11",
 		RateLimit:     25,
 		Workers:       128,
 		PollTimeout:   30 * time.Second,
@@ -201,9 +200,6 @@ func (c Config) Validate() error {
 	}
 	if c.PseudonymKey != "" && len(c.PseudonymKey) < 32 {
 		bad("PSEUDONYM_KEY", "must be at least 32 characters")
-	}
-	if c.NoticeVersion == "" {
-		bad("PRIVACY_NOTICE_VERSION", "must not be empty")
 	}
 	return errors.Join(errs...)
 }

@@ -12,7 +12,7 @@ import (
 
 // chatVersion is the version of the Chat JSON layout; a state of another
 // version is rebuilt from Postgres.
-const chatVersion = 1
+const chatVersion = 2
 
 // Chat is one chat's dialogue state, kept in Redis as JSON. Everything in it
 // can be rebuilt from Postgres (rebuild), except a deep link given before
@@ -21,6 +21,7 @@ type Chat struct {
 	V         int             `json:"v"`
 	Lang      string          `json:"lang"`
 	CitizenID int64           `json:"citizen,omitempty"`       // 0 until consent is given
+	Notice    string          `json:"notice,omitempty"`        // the notice version the citizen agreed to
 	Pending   string          `json:"pending,omitempty"`       // survey to open once consent is given
 	Source    string          `json:"source,omitempty"`        // how the pending survey was reached
 	PendingEv string          `json:"pending_event,omitempty"` // event to show once consent is given
@@ -42,7 +43,7 @@ func (g *Dialogue) rebuild(ctx context.Context, u Update) (Chat, error) {
 	if !cit.HasConsent() {
 		return c, nil
 	}
-	c.CitizenID, c.Lang = cit.ID, cit.Language
+	c.CitizenID, c.Lang, c.Notice = cit.ID, cit.Language, cit.ConsentVersion
 	draft, err := g.d.Store.LatestDraft(ctx, cit.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return c, nil

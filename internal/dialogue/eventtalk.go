@@ -204,6 +204,9 @@ func (t *talk) register(ctx context.Context, ev *survey.Event) error {
 		t.send(Out{Text: esc(msg)})
 		return nil
 	}
+	if t.outdated("", "", ev.ID) {
+		return nil
+	}
 	_, err := t.liveRegistration(ctx, ev.ID)
 	if err == nil {
 		t.toast(t.T("already_registered"), false)

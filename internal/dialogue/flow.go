@@ -13,27 +13,32 @@ import (
 // consent records the citizen's answer to the privacy notice. Declining
 // stores nothing in Postgres.
 func (t *talk) consent(ctx context.Context, agree bool) error {
-	if t.c.CitizenID != 0 { // a second tap on an old notice
+	version := t.g.d.Notice.Version
+	if t.c.CitizenID != 0 && t.c.Notice == version { // a second tap on an old notice
 		t.staleTap()
 		return nil
 	}
-	noticeText := t.g.d.Catalog.T(t.lang, "notice", map[string]any{"Version": esc(t.g.d.NoticeVersion)})
+	noticeText := t.noticeText()
 	if !agree {
 		t.c.Pending, t.c.Source, t.c.PendingEv = "", "", ""
 		t.edit(Out{Text: noticeText})
+		if t.c.CitizenID != 0 { // a known citizen declined a new version: nothing changes, nothing new starts
+			t.send(Out{Text: esc(t.T("declined_update"))})
+			return nil
+		}
 		t.send(Out{Text: esc(t.T("declined"))})
 		return nil
 	}
 	var cit store.Citizen
 	err := t.retry(ctx, func(ctx context.Context) (err error) {
-		cit, err = t.g.d.Store.GiveConsent(ctx, t.u.UserID, t.lang, t.g.d.NoticeVersion, t.now())
+		cit, err = t.g.d.Store.GiveConsent(ctx, t.u.UserID, t.lang, version, t.now())
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	t.g.d.Metrics.Consents.Inc()
-	t.c.CitizenID = cit.ID
+	t.c.CitizenID, t.c.Notice = cit.ID, version
 	t.edit(Out{Text: noticeText})
 	if pending := t.c.Pending; pending != "" {
 		source := t.c.Source
@@ -128,10 +133,27 @@ func (t *talk) menu(ctx context.Context, header string) error {
 	return nil
 }
 
+// outdated reports whether the citizen agreed to an older notice than the
+// one in force; if so, it shows the new notice and remembers what they were
+// about to do (survey, or event), to do it once they agree.
+func (t *talk) outdated(surveyID, source, eventID string) bool {
+	if t.c.Notice == t.g.d.Notice.Version {
+		return false
+	}
+	t.c.Pending, t.c.Source, t.c.PendingEv = surveyID, source, eventID
+	t.toast(t.T("notice_changed"), false)
+	t.send(Out{Text: esc(t.T("notice_changed"))})
+	t.send(t.notice())
+	return true
+}
+
 // open starts or resumes a survey.
 func (t *talk) open(ctx context.Context, def *survey.Survey, source string) error {
 	if def == nil {
 		return t.menu(ctx, esc(t.T("survey_unknown")))
+	}
+	if _, isRegistration := survey.EventIDOf(def.ID); !isRegistration && t.outdated(def.ID, source, "") {
+		return nil
 	}
 	if s := t.c.Session; s != nil && s.SurveyID == def.ID {
 		cur, err := t.g.d.Surveys.Version(ctx, s.SurveyID, s.SurveyVersion)

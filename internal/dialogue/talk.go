@@ -163,8 +163,15 @@ func (t *talk) beforeConsent() error {
 	return nil
 }
 
+// noticeText is the privacy notice in the chat's language with its version
+// and the question.
+func (t *talk) noticeText() string {
+	n := t.g.d.Notice
+	return n.Text(t.lang) + "\n\n" + t.g.d.Catalog.T(t.lang, "notice_footer", map[string]any{"Version": esc(n.Version)})
+}
+
 func (t *talk) notice() Out {
-	text := t.g.d.Catalog.T(t.lang, "notice", map[string]any{"Version": esc(t.g.d.NoticeVersion)})
+	text := t.noticeText()
 	rows := [][]Button{
 		{{Text: t.T("btn_agree"), Data: action{op: opConsent, arg: "1"}.String()},
 			{Text: t.T("btn_decline"), Data: action{op: opConsent, arg: "0"}.String()}},
@@ -193,6 +200,9 @@ func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
 		}
 		if id, ok := strings.CutPrefix(arg, "e_"); ok {
 			return t.showEvent(ctx, t.g.d.Events.Get(id))
+		}
+		if t.outdated("", "", "") {
+			return nil
 		}
 		return t.menu(ctx, esc(t.T("welcome")))
 	case "surveys":
