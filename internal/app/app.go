@@ -156,7 +156,7 @@ func (a *App) Start() error {
 	a.Log.Info("connected to telegram", "bot", api.Self.UserName)
 	a.Dialogue = dialogue.New(dialogue.Deps{
 		Store: a.Store, State: a.State, Catalog: cat, Surveys: a.Surveys, Events: a.Events, Clock: a.Clock,
-		Notice: a.Notice, ExportKey: []byte(a.Config.PseudonymKey), Log: a.Log, Metrics: dialogue.NewMetrics(a.Registry),
+		Notice: a.Notice, ContactRetention: a.Config.ContactRetention, ExportKey: []byte(a.Config.PseudonymKey), Log: a.Log, Metrics: dialogue.NewMetrics(a.Registry),
 	})
 	limit := rate.Limit(a.Config.RateLimit)
 	if limit == 0 {
@@ -173,6 +173,11 @@ func (a *App) Start() error {
 		// that died soon enough to matter for a reminder an hour ahead.
 		JobTimeout:           2 * time.Minute,
 		RescueStuckJobsAfter: 3 * time.Minute,
+		// Retention runs daily, and at once when a replica becomes leader
+		// (so also after a restart); running it twice deletes nothing twice.
+		PeriodicJobs: []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return store.RetentionJob{}, nil },
+			&river.PeriodicJobOpts{RunOnStart: true})},
 	})
 	if err != nil {
 		return fmt.Errorf("app: river: %w", err)

@@ -17,25 +17,26 @@ import (
 
 // Config is every setting of the bot.
 type Config struct {
-	BotToken      string        // TELEGRAM_BOT_TOKEN; empty runs the local sandbox
-	APIURL        string        // TELEGRAM_API_URL
-	DatabaseURL   string        // DATABASE_URL
-	RedisURL      string        // REDIS_URL
-	RedisPrefix   string        // REDIS_PREFIX
-	SurveysDir    string        // SURVEYS_DIR
-	EventsDir     string        // EVENTS_DIR; empty: no events
-	WebhookURL    string        // WEBHOOK_URL; empty means long polling
-	WebhookListen string        // WEBHOOK_LISTEN
-	WebhookSecret string        // WEBHOOK_SECRET
-	AdminListen   string        // ADMIN_LISTEN: /healthz and /metrics
-	SessionTTL    time.Duration // SESSION_TTL
-	NoticeFile    string        // NOTICE_FILE: the privacy notice (empty: the built-in one)
-	RateLimit     float64       // RATE_LIMIT: outgoing messages per second for the whole bot
-	Workers       int           // WORKERS: updates handled at once (different chats)
-	PollTimeout   time.Duration // POLL_TIMEOUT: getUpdates long-poll timeout
-	LogLevel      string        // LOG_LEVEL: debug, info, warn, error
-	LogFormat     string        // LOG_FORMAT: text or json
-	PseudonymKey  string        // PSEUDONYM_KEY: HMAC key of the respondent ids in exports
+	BotToken         string        // TELEGRAM_BOT_TOKEN; empty runs the local sandbox
+	APIURL           string        // TELEGRAM_API_URL
+	DatabaseURL      string        // DATABASE_URL
+	RedisURL         string        // REDIS_URL
+	RedisPrefix      string        // REDIS_PREFIX
+	SurveysDir       string        // SURVEYS_DIR
+	EventsDir        string        // EVENTS_DIR; empty: no events
+	WebhookURL       string        // WEBHOOK_URL; empty means long polling
+	WebhookListen    string        // WEBHOOK_LISTEN
+	WebhookSecret    string        // WEBHOOK_SECRET
+	AdminListen      string        // ADMIN_LISTEN: /healthz and /metrics
+	SessionTTL       time.Duration // SESSION_TTL
+	NoticeFile       string        // NOTICE_FILE: the privacy notice (empty: the built-in one)
+	ContactRetention time.Duration // CONTACT_RETENTION: how long phone numbers and locations are kept at most
+	RateLimit        float64       // RATE_LIMIT: outgoing messages per second for the whole bot
+	Workers          int           // WORKERS: updates handled at once (different chats)
+	PollTimeout      time.Duration // POLL_TIMEOUT: getUpdates long-poll timeout
+	LogLevel         string        // LOG_LEVEL: debug, info, warn, error
+	LogFormat        string        // LOG_FORMAT: text or json
+	PseudonymKey     string        // PSEUDONYM_KEY: HMAC key of the respondent ids in exports
 }
 
 // setting ties a field to its environment variable, flag and help.
@@ -58,6 +59,7 @@ func (c *Config) settings() []setting {
 		{"WEBHOOK_SECRET", "webhook-secret", "secret token Telegram sends back in X-Telegram-Bot-Api-Secret-Token", &c.WebhookSecret},
 		{"ADMIN_LISTEN", "admin-listen", "address for /healthz and /metrics", &c.AdminListen},
 		{"SESSION_TTL", "session-ttl", "how long a conversation's state stays in Redis", &c.SessionTTL},
+		{"CONTACT_RETENTION", "contact-retention", "how long phone numbers and locations are kept at most, unless a survey's retention is shorter (0: as long as the response)", &c.ContactRetention},
 		{"NOTICE_FILE", "notice", "YAML file of the privacy notice (version and text per language); empty: the built-in notice", &c.NoticeFile},
 		{"RATE_LIMIT", "rate-limit", "messages per second the bot sends at most (0: no limit, for load tests against the emulator)", &c.RateLimit},
 		{"WORKERS", "workers", "updates of different chats handled at once", &c.Workers},
@@ -71,20 +73,21 @@ func (c *Config) settings() []setting {
 // Default returns the configuration before environment and flags.
 func Default() Config {
 	return Config{
-		APIURL:        "https://api.telegram.org",
-		DatabaseURL:   "postgres://postgres@127.0.0.1:5432/hromada?sslmode=disable",
-		RedisURL:      "redis://127.0.0.1:6379/0",
-		RedisPrefix:   "hromada:",
-		SurveysDir:    "./surveys",
-		EventsDir:     "./events",
-		WebhookListen: ":8443",
-		AdminListen:   "127.0.0.1:9090",
-		SessionTTL:    30 * 24 * time.Hour,
-		RateLimit:     25,
-		Workers:       128,
-		PollTimeout:   30 * time.Second,
-		LogLevel:      "info",
-		LogFormat:     "text",
+		APIURL:           "https://api.telegram.org",
+		DatabaseURL:      "postgres://postgres@127.0.0.1:5432/hromada?sslmode=disable",
+		RedisURL:         "redis://127.0.0.1:6379/0",
+		RedisPrefix:      "hromada:",
+		SurveysDir:       "./surveys",
+		ContactRetention: 180 * 24 * time.Hour,
+		EventsDir:        "./events",
+		WebhookListen:    ":8443",
+		AdminListen:      "127.0.0.1:9090",
+		SessionTTL:       30 * 24 * time.Hour,
+		RateLimit:        25,
+		Workers:          128,
+		PollTimeout:      30 * time.Second,
+		LogLevel:         "info",
+		LogFormat:        "text",
 	}
 }
 
@@ -156,6 +159,9 @@ var secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 func (c Config) Validate() error {
 	var errs []error
 	bad := func(name, why string) { errs = append(errs, fmt.Errorf("config: %s: %s", name, why)) }
+	if c.ContactRetention < 0 {
+		bad("CONTACT_RETENTION", "must not be negative (0 keeps contact data as long as the response)")
+	}
 	if u, err := url.Parse(c.APIURL); err != nil || u.Scheme == "" || u.Host == "" {
 		bad("TELEGRAM_API_URL", "must be an absolute URL such as https://api.telegram.org")
 	}

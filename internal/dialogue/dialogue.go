@@ -112,16 +112,19 @@ type Deliver func(ctx context.Context, outs []Out) error
 
 // Deps are what a Dialogue needs.
 type Deps struct {
-	Store     *store.Store
-	State     *state.State
-	Catalog   *locale.Catalog
-	Surveys   *Surveys
-	Events    *Events // may be nil: no events
-	Clock     func() time.Time
-	Notice    locale.Notice // the privacy notice in force (its version is recorded with each consent)
-	ExportKey []byte        // PSEUDONYM_KEY, for exports sent in Telegram
-	Log       *slog.Logger
-	Metrics   *Metrics // may be nil
+	Store   *store.Store
+	State   *state.State
+	Catalog *locale.Catalog
+	Surveys *Surveys
+	Events  *Events // may be nil: no events
+	Clock   func() time.Time
+	Notice  locale.Notice // the privacy notice in force (its version is recorded with each consent)
+	// ContactRetention bounds how long phone numbers and locations are kept
+	// when a survey sets no shorter retention (0: no bound).
+	ContactRetention time.Duration
+	ExportKey        []byte // PSEUDONYM_KEY, for exports sent in Telegram
+	Log              *slog.Logger
+	Metrics          *Metrics // may be nil
 }
 
 // Dialogue handles updates. It is safe for concurrent use: one chat's updates

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/hromada/hromada/internal/events"
 	"github.com/hromada/hromada/internal/store"
+	"github.com/hromada/hromada/internal/survey"
 )
 
 // Workers returns the River workers of the messages the bot starts itself:
@@ -28,6 +30,7 @@ func (g *Dialogue) Workers(send Deliver) *river.Workers {
 	river.AddWorker(w, &reminderWorker{g: g, send: send})
 	river.AddWorker(w, &promotedWorker{g: g, send: send})
 	river.AddWorker(w, &feedbackWorker{g: g, send: send})
+	river.AddWorker(w, &retentionWorker{g: g})
 	return w
 }
 
@@ -152,4 +155,48 @@ func (w *feedbackWorker) Work(ctx context.Context, job *river.Job[store.Feedback
 		Text: clip(def.Title.In(lang, def.Languages[0]), 60), Data: action{op: opOpen, arg: surveyKey(def.ID)}.String(),
 	}}}}}
 	return g.sendJob(ctx, w.send, "feedback", outs)
+}
+
+type retentionWorker struct {
+	river.WorkerDefaults[store.RetentionJob]
+	g *Dialogue
+}
+
+// Work deletes the typed answers, phone numbers and locations that are past
+// their survey's retention (contact data also past ContactRetention), and
+// records how many per question.
+func (w *retentionWorker) Work(ctx context.Context, job *river.Job[store.RetentionJob]) error {
+	g := w.g
+	now := g.d.Clock()
+	var total int64
+	for _, def := range g.d.Surveys.Everything() {
+		for i := range def.Questions {
+			q := &def.Questions[i]
+			keep := RetentionOf(def, q, g.d.ContactRetention)
+			if keep == 0 {
+				continue
+			}
+			n, err := g.d.Store.ExpireAnswers(ctx, def.ID, q.ID, keep, now)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+	}
+	g.d.Log.Info("retention: expired answers deleted", "deleted", total)
+	return nil
+}
+
+// RetentionOf is how long answers to q are kept (0: as long as the
+// response): the survey's retention for typed text, phone numbers and
+// locations, and for the latter two at most contact (when not 0).
+func RetentionOf(def *survey.Survey, q *survey.Question, contact time.Duration) time.Duration {
+	if !q.Expiring() {
+		return 0
+	}
+	keep := def.Retention
+	if q.Type != survey.FreeText && contact > 0 && (keep == 0 || contact < keep) {
+		keep = contact
+	}
+	return keep
 }

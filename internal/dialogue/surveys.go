@@ -20,6 +20,8 @@ type Surveys struct {
 	byID    map[string]*survey.Survey // current versions
 	byKey   map[string]string         // short key (callback data) → id
 
+	hidden []*survey.Survey // registration questions of events, current versions
+
 	mu       sync.RWMutex
 	versions map[versionKey]*survey.Survey
 }
@@ -59,7 +61,14 @@ func (s *Surveys) addHidden(ctx context.Context, def *survey.Survey) error {
 	s.mu.Lock()
 	s.versions[versionKey{def.ID, v}] = def
 	s.mu.Unlock()
+	s.hidden = append(s.hidden, def)
 	return nil
+}
+
+// Everything returns the current definitions, those offered and those of
+// events' registration questions.
+func (s *Surveys) Everything() []*survey.Survey {
+	return append(append([]*survey.Survey(nil), s.current...), s.hidden...)
 }
 
 // All returns the current definitions, sorted by id.

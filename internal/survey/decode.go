@@ -14,7 +14,7 @@ const DefaultTimeZone = "Europe/Kyiv"
 
 // surveyKeys are the keys of a survey file, in the order they are documented.
 var surveyKeys = []string{"id", "languages", "title", "intro", "timezone", "opens", "closes",
-	"anonymous", "responses", "questions"}
+	"anonymous", "responses", "retention", "questions"}
 
 // questionKeys are the keys every question may have (a note has fewer: see keysFor).
 var questionKeys = []string{"id", "type", "text", "optional", "show_if", "sensitive"}
@@ -139,6 +139,19 @@ func (d *decoder) survey(doc *yaml.Node) *Survey {
 				s.Multiple = true
 			default:
 				d.issuef(line(n), `responses must be "one" or "many", not %q`, v)
+			}
+		}
+	}
+	if n := f.get("retention"); n != nil {
+		if v, ok := d.scalar(n, "", "retention"); ok {
+			r, ok := parseReminder(v)
+			switch {
+			case !ok:
+				d.issuef(line(n), "retention: %q is not a duration; write it like 180d or 720h", v)
+			case r < time.Second || r > MaxRetention:
+				d.issuef(line(n), "retention: %q must be between 1s and %dd", v, int(MaxRetention/(24*time.Hour)))
+			default:
+				s.Retention = r
 			}
 		}
 	}

@@ -57,13 +57,26 @@ type Survey struct {
 	Closes    *time.Time `json:"closes,omitempty"`
 	Anonymous bool       `json:"anonymous"`
 	// Multiple allows more than one completed response per citizen (YAML: responses: many).
-	Multiple  bool       `json:"multiple"`
-	Questions []Question `json:"questions"`
+	Multiple bool `json:"multiple"`
+	// Retention is how long typed answers, phone numbers and locations are
+	// kept after they were given (0: as long as the response; contact data
+	// is also bounded by the operator's default). YAML: retention: 180d.
+	Retention time.Duration `json:"retention,omitempty"`
+	Questions []Question    `json:"questions"`
 
 	// Version is the definition's version as registered by the store (a new
 	// Checksum gets a new Version). It is not part of the definition: Parse
 	// leaves it 0 and Checksum ignores it. Start copies it into the Session.
 	Version int `json:"-"`
+}
+
+// MaxRetention bounds a survey's retention: ten years.
+const MaxRetention = 3650 * 24 * time.Hour
+
+// Expiring reports whether answers to q hold what retention rules cover:
+// typed text, a phone number, a location.
+func (q *Question) Expiring() bool {
+	return q.Type == FreeText || q.Type == Phone || q.Type == Location
 }
 
 // Question is one step of a survey.
