@@ -267,3 +267,100 @@ texts:
 		t.Errorf("a broken notice file: %v", err)
 	}
 }
+
+// TestSharedResults: a survey with share_results offers "See what others
+// said" after completing; it shows the choice questions with small counts
+// hidden and never the typed answers or a sensitive question; it says so
+// while too few have answered; a survey without it offers nothing.
+func TestSharedResults(t *testing.T) {
+	e := newEnv(t, tgemu.Options{})
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"shared.yaml": `id: shared
+languages: [uk]
+title: {uk: "Спільне"}
+share_results: true
+questions:
+  - id: road
+    type: single
+    text: {uk: "Яка дорога важливіша?"}
+    options:
+      - {id: north, uk: "Північна"}
+      - {id: south, uk: "Південна"}
+      - {id: east, uk: "Східна"}
+  - {id: why, type: text, text: {uk: "Чому?"}}
+  - {id: safe, type: yesno, sensitive: true, text: {uk: "Чи живете ви біля лінії фронту?"}}
+`,
+		"plain.yaml": privacySurveys["named.yaml"],
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.cfg.SurveysDir = dir
+	e.start()
+	answer := func(c *tgemu.Citizen, road string) tgemu.Message {
+		q := e.send(c, "/start s_shared", "Яка дорога важливіша?")
+		e.tap(c, q, road, "Чому?")
+		q = e.send(c, "Таємна причина "+c.FirstName(), "Чи живете ви біля лінії фронту?")
+		review := e.tap(c, q, "Так", "Перевірте ваші відповіді")
+		return e.tap(c, review, "✅ Підтвердити", "Дякуємо")
+	}
+	var thanks tgemu.Message
+	var citizens []*tgemu.Citizen
+	for i := range 7 {
+		c := e.emu.NewCitizen(fmt.Sprintf("Мешканець%d", i), "uk")
+		e.consent(c)
+		citizens = append(citizens, c)
+		road := "Північна"
+		switch i {
+		case 5:
+			road = "Південна"
+		case 6:
+			road = "Східна"
+		}
+		thanks = answer(c, road)
+		if i == 0 { // alone so far: too few to show anything
+			if toast := e.toast(c, thanks, "📊 Що відповіли інші"); !strings.Contains(toast, "надто мало") {
+				t.Errorf("with one response: %q", toast)
+			}
+		}
+	}
+	last := citizens[6]
+	cb, err := last.Tap(thanks, "📊 Що відповіли інші")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := e.reply(last, "Північна").PlainText()
+	e.waitAnswered(cb.QueryID)
+	for _, want := range []string{"Спільне", "Яка дорога важливіша?", "Північна — 5", "Південна — <5", "Східна — <5"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("shared results lack %q:\n%s", want, got)
+		}
+	}
+	for _, never := range []string{"Таємна причина", "Чому?", "лінії фронту"} {
+		if strings.Contains(got, never) {
+			t.Errorf("shared results show %q:\n%s", never, got)
+		}
+	}
+	// Only after answering, even with a forged button.
+	newcomer := e.emu.NewCitizen("Новенька", "uk")
+	menu := e.consent(newcomer)
+	btn, _ := thanks.Button("📊 Що відповіли інші")
+	cb, err = newcomer.TapData(menu.ID, btn.CallbackData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if toast := e.waitAnswered(cb.QueryID); !strings.Contains(toast, "після завершення") {
+		t.Errorf("before answering: %q", toast)
+	}
+	// A survey without share_results offers no such button.
+	plainThanks := func() tgemu.Message {
+		q := e.send(newcomer, "/start s_named", "Чи згодні ви?")
+		review := e.tap(newcomer, q, "Так", "Перевірте ваші відповіді")
+		return e.tap(newcomer, review, "✅ Підтвердити", "Дякуємо")
+	}()
+	if _, ok := plainThanks.Button("📊 Що відповіли інші"); ok {
+		t.Error("a survey without share_results offers the results")
+	}
+}

@@ -56,10 +56,11 @@ const (
 	opAttendees     = 'P' // organisers; arg "<event key>.<page>": a page of participants
 
 	opForget = 'Z' // arg "1": erase my data (confirmed), "0": keep it
+	opShared = 'W' // arg survey key: what others answered (share_results)
 )
 
 // argOps take one argument and nothing else.
-const argOps = "aloEFRvguULMTPZ"
+const argOps = "aloEFRvguULMTPZW"
 
 // surveyOps take a response, a position and (some) an index.
 const surveyOps = "ctdsbxynkeqr"

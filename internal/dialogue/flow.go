@@ -298,7 +298,11 @@ func (t *talk) apply(ctx context.Context, def *survey.Survey, in survey.Input) e
 		t.g.d.Metrics.Completed.Inc()
 		t.c.Session = nil
 		t.toast(t.T("saved"), false)
-		t.send(Out{Text: esc(t.T("thanks")), Buttons: [][]Button{{{Text: t.T("btn_surveys"), Data: action{op: opMenu}.String()}}}})
+		rows := [][]Button{{{Text: t.T("btn_surveys"), Data: action{op: opMenu}.String()}}}
+		if def.ShareResults {
+			rows = append([][]Button{{{Text: t.T("btn_shared"), Data: action{op: opShared, arg: surveyKey(def.ID)}.String()}}}, rows...)
+		}
+		t.send(Out{Text: esc(t.T("thanks")), Buttons: rows})
 		return nil
 	case res.Cancelled:
 		if err := t.retry(ctx, func(ctx context.Context) error {

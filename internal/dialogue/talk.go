@@ -297,6 +297,8 @@ func (t *talk) onAction(ctx context.Context, a action) error {
 		return t.results(ctx, def)
 	case opForget:
 		return t.forget(ctx, a.arg == "1")
+	case opShared:
+		return t.shared(ctx, t.g.d.Surveys.ByKey(a.arg))
 	case opEvent:
 		return t.showEvent(ctx, t.g.d.Events.ByKey(a.arg))
 	case opEvents:

@@ -14,7 +14,7 @@ const DefaultTimeZone = "Europe/Kyiv"
 
 // surveyKeys are the keys of a survey file, in the order they are documented.
 var surveyKeys = []string{"id", "languages", "title", "intro", "timezone", "opens", "closes",
-	"anonymous", "responses", "retention", "questions"}
+	"anonymous", "responses", "retention", "share_results", "questions"}
 
 // questionKeys are the keys every question may have (a note has fewer: see keysFor).
 var questionKeys = []string{"id", "type", "text", "optional", "show_if", "sensitive"}
@@ -141,6 +141,9 @@ func (d *decoder) survey(doc *yaml.Node) *Survey {
 				d.issuef(line(n), `responses must be "one" or "many", not %q`, v)
 			}
 		}
+	}
+	if n := f.get("share_results"); n != nil {
+		s.ShareResults, _ = d.boolean(n, "", "share_results")
 	}
 	if n := f.get("retention"); n != nil {
 		if v, ok := d.scalar(n, "", "retention"); ok {

@@ -62,7 +62,10 @@ type Survey struct {
 	// kept after they were given (0: as long as the response; contact data
 	// is also bounded by the operator's default). YAML: retention: 180d.
 	Retention time.Duration `json:"retention,omitempty"`
-	Questions []Question    `json:"questions"`
+	// ShareResults lets a citizen who completed the survey see what others
+	// answered to its choice questions (small counts hidden).
+	ShareResults bool       `json:"share_results,omitempty"`
+	Questions    []Question `json:"questions"`
 
 	// Version is the definition's version as registered by the store (a new
 	// Checksum gets a new Version). It is not part of the definition: Parse
