@@ -162,9 +162,9 @@ type retentionWorker struct {
 	g *Dialogue
 }
 
-// Work deletes the typed answers, phone numbers and locations that are past
-// their survey's retention (contact data also past ContactRetention), and
-// records how many per question.
+// Work deletes the typed answers (the text typed for "Other" too), phone
+// numbers and locations that are past their survey's retention (contact
+// data also past ContactRetention), and records how many per question.
 func (w *retentionWorker) Work(ctx context.Context, job *river.Job[store.RetentionJob]) error {
 	g := w.g
 	now := g.d.Clock()
@@ -172,11 +172,15 @@ func (w *retentionWorker) Work(ctx context.Context, job *river.Job[store.Retenti
 	for _, def := range g.d.Surveys.Everything() {
 		for i := range def.Questions {
 			q := &def.Questions[i]
+			expire := g.d.Store.ExpireAnswers
 			keep := RetentionOf(def, q, g.d.ContactRetention)
+			if len(q.Other) > 0 && (q.Type == survey.Single || q.Type == survey.Multi) {
+				expire, keep = g.d.Store.ExpireOther, def.Retention // the typed "Other" text only
+			}
 			if keep == 0 {
 				continue
 			}
-			n, err := g.d.Store.ExpireAnswers(ctx, def.ID, q.ID, keep, now)
+			n, err := expire(ctx, def.ID, q.ID, keep, now)
 			if err != nil {
 				return err
 			}
