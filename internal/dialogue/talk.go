@@ -195,6 +195,17 @@ func (t *talk) languageRow() []Button {
 func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
 	switch cmd {
 	case "start":
+		// /start subscribes again a citizen who sent /stop.
+		var resubscribed bool
+		if err := t.retry(ctx, func(ctx context.Context) (err error) {
+			resubscribed, err = t.g.d.Store.Subscribe(ctx, t.c.CitizenID, true)
+			return err
+		}); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if resubscribed {
+			t.send(Out{Text: esc(t.T("subscribed_again"))})
+		}
 		if id, ok := strings.CutPrefix(arg, "s_"); ok {
 			return t.open(ctx, t.g.d.Surveys.Current(id), "deeplink")
 		}
@@ -207,6 +218,20 @@ func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
 		return t.menu(ctx, esc(t.T("welcome")))
 	case "surveys":
 		return t.menu(ctx, "")
+	case "team":
+		if ok, err := t.allowed(ctx, cmd, store.RoleAdmin); !ok || err != nil {
+			return err
+		}
+		return t.team(ctx, arg)
+	case "stop":
+		if err := t.retry(ctx, func(ctx context.Context) error {
+			_, err := t.g.d.Store.Subscribe(ctx, t.c.CitizenID, false)
+			return err
+		}); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		t.send(Out{Text: esc(t.T("unsubscribed"))})
+		return nil
 	case "events":
 		return t.eventList(ctx)
 	case "myevents":

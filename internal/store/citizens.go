@@ -104,6 +104,24 @@ func (s *Store) SetSubscribed(ctx context.Context, citizenID int64, subscribed b
 		`UPDATE citizens SET subscribed = $2, updated_at = now() WHERE id = $1`, citizenID, subscribed)
 }
 
+// Subscribe turns the citizen's invitations on or off and reports whether
+// that changed anything (false: they already were). ErrNotFound when there is
+// no such citizen.
+func (s *Store) Subscribe(ctx context.Context, citizenID int64, on bool) (changed bool, err error) {
+	var was bool
+	err = s.pool.QueryRow(ctx, `
+UPDATE citizens n SET subscribed = $2, updated_at = now()
+FROM citizens o WHERE n.id = $1 AND o.id = n.id
+RETURNING o.subscribed`, citizenID, on).Scan(&was)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, fmt.Errorf("store: subscribe citizen %d: %w", citizenID, ErrNotFound)
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: subscribe citizen %d: %w", citizenID, err)
+	}
+	return was != on, nil
+}
+
 // SetReachable records whether Telegram delivers to the citizen (false after a
 // 403 "bot was blocked"). It is keyed by Telegram id because that is what the
 // sender knows. ErrNotFound if no citizen has that Telegram id.
