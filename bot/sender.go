@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -24,14 +25,24 @@ type Sender struct {
 
 	mu          sync.Mutex
 	pausedUntil time.Time
+
+	// urgent counts conversation messages waiting for the budget; bulk
+	// messages (broadcasts) wait while there are any.
+	urgent atomic.Int32
+	// bulkTurn lets one bulk message at a time wait for a token, so that a
+	// conversation's message is never queued behind more than one of them.
+	bulkTurn sync.Mutex
 }
 
 // sendAttempts bounds the tries of one request (429s and temporary failures).
 const sendAttempts = 5
 
 // NewSender returns a Sender allowing perSecond requests (rate.Inf: no limit).
+// Its burst is a fifth of a second's worth: after a 429's pause (or a
+// restart), a full second's burst on top of what Telegram already counted
+// would meet flood control again.
 func NewSender(api *tgbotapi.BotAPI, perSecond rate.Limit, log *slog.Logger, m *Metrics) *Sender {
-	burst := max(int(perSecond), 1)
+	burst := max(int(perSecond)/5, 1)
 	if perSecond == rate.Inf {
 		burst = 1
 	}
@@ -42,10 +53,20 @@ func NewSender(api *tgbotapi.BotAPI, perSecond rate.Limit, log *slog.Logger, m *
 // edit that changes nothing, a late callback answer) is skipped; a blocked
 // citizen stops the rest; other failures are returned after the rest is tried.
 func (s *Sender) Deliver(ctx context.Context, outs []dialogue.Out) error {
+	return s.deliver(ctx, outs, false)
+}
+
+// DeliverBulk is Deliver for broadcast messages: they take what is left of
+// the budget once the conversations' replies had theirs.
+func (s *Sender) DeliverBulk(ctx context.Context, outs []dialogue.Out) error {
+	return s.deliver(ctx, outs, true)
+}
+
+func (s *Sender) deliver(ctx context.Context, outs []dialogue.Out, bulk bool) error {
 	var errs []error
 	for _, o := range outs {
 		c, method := render(o)
-		err := s.Do(ctx, method, c)
+		err := s.do(ctx, method, c, bulk)
 		switch {
 		case err == nil, errors.Is(err, ErrNotModified), errors.Is(err, ErrQueryTooOld):
 		case errors.Is(err, ErrBlocked):
@@ -60,9 +81,13 @@ func (s *Sender) Deliver(ctx context.Context, outs []dialogue.Out) error {
 // Do sends one request within the budget, waiting out 429 pauses and
 // retrying temporary failures.
 func (s *Sender) Do(ctx context.Context, method string, c tgbotapi.Chattable) error {
+	return s.do(ctx, method, c, false)
+}
+
+func (s *Sender) do(ctx context.Context, method string, c tgbotapi.Chattable, bulk bool) error {
 	var err error
 	for attempt := range sendAttempts {
-		if err := s.wait(ctx, method != "answerCallbackQuery"); err != nil {
+		if err := s.wait(ctx, method != "answerCallbackQuery", bulk); err != nil {
 			return err
 		}
 		_, raw := s.api.Request(c)
@@ -94,26 +119,68 @@ func (s *Sender) Do(ctx context.Context, method string, c tgbotapi.Chattable) er
 
 // wait blocks until no 429 pause is running and the rate limit allows one
 // more message. Answers to callback queries are not messages: they go at once,
-// so that a tap never spins until Telegram calls the query too old.
-func (s *Sender) wait(ctx context.Context, message bool) error {
+// so that a tap never spins until Telegram calls the query too old. A bulk
+// message also waits while a conversation's message waits.
+func (s *Sender) wait(ctx context.Context, message, bulk bool) error {
 	if !message {
 		return nil
 	}
+	if bulk {
+		s.bulkTurn.Lock()
+		defer s.bulkTurn.Unlock()
+		for s.urgent.Load() > 0 {
+			if err := sleepCtx(ctx, 2*time.Millisecond); err != nil {
+				return err
+			}
+		}
+	} else {
+		s.urgent.Add(1)
+		defer s.urgent.Add(-1)
+	}
+	for {
+		if err := s.waitPause(ctx); err != nil {
+			return err
+		}
+		if err := s.limiter.Wait(ctx); err != nil {
+			return err
+		}
+		// A 429 may have come while this message waited for its turn:
+		// then it waits the pause out (and its turn again).
+		if !s.paused() {
+			return nil
+		}
+	}
+}
+
+// waitPause blocks until no 429 pause is running.
+func (s *Sender) waitPause(ctx context.Context) error {
 	for {
 		s.mu.Lock()
 		until := s.pausedUntil
 		s.mu.Unlock()
 		d := time.Until(until)
 		if d <= 0 {
-			break
+			return nil
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(d):
+		if err := sleepCtx(ctx, d); err != nil {
+			return err
 		}
 	}
-	return s.limiter.Wait(ctx)
+}
+
+func (s *Sender) paused() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Now().Before(s.pausedUntil)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
 }
 
 func (s *Sender) pause(d time.Duration) {

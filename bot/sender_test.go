@@ -3,9 +3,11 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -98,5 +100,33 @@ func TestHarmlessRefusalsAreSkipped(t *testing.T) {
 	}
 	if got := len(c.Messages()); got != 2 {
 		t.Fatalf("citizen got %d messages, want 2", got)
+	}
+}
+
+// TestMessagesWaitingForTheirTurnHonourA429: messages already queued for the
+// rate limit when a 429 comes wait the pause out too (they used to go out
+// one by one during it), and a conversation's message is not queued behind
+// more than one broadcast message.
+func TestMessagesWaitingForTheirTurnHonourA429(t *testing.T) {
+	s, emu, _ := newSender(t)
+	s.limiter = rate.NewLimiter(20, 1)
+	var chats []int64
+	for i := range 8 {
+		c := emu.NewCitizen(fmt.Sprintf("R%d", i), "uk")
+		c.MarkStarted()
+		chats = append(chats, c.ID())
+	}
+	emu.FailNext("sendMessage", 1, 429, "", 1)
+	var wg sync.WaitGroup
+	for _, id := range chats {
+		wg.Go(func() {
+			if err := s.DeliverBulk(context.Background(), []dialogue.Out{{ChatID: id, Text: "invitation"}}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := emu.Stats().TooManyRequests; got != 1 {
+		t.Errorf("%d answers 429: messages were sent during the pause", got)
 	}
 }

@@ -51,6 +51,7 @@ commands:
   export --survey ID [--format csv|xlsx|long] [-o FILE]  a survey's responses for analysts
   admin grant|revoke|list   the team's roles (admin, organiser, analyst) by Telegram id
   token create|list|revoke  Bearer tokens of the HTTP API (/api/v1 on ADMIN_LISTEN)
+  broadcast send|list|cancel  invitations to many citizens (the running bot sends them)
   report --survey ID -o FILE  a survey's results as one HTML page (small counts hidden)
   loadtest               N emulated citizens complete a survey; prints exchanges/s and latency
   help                   this text
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return loadtest(ctx, args, stdout, stderr)
 	case "export":
 		return exportCommand(ctx, args, stdout, stderr)
+	case "broadcast":
+		return broadcastCmd(ctx, args, stdout, stderr)
 	case "token":
 		return token(ctx, args, stdout, stderr)
 	case "report":

@@ -29,6 +29,7 @@ import (
 
 	"github.com/hromada/hromada/bot"
 	"github.com/hromada/hromada/internal/api"
+	"github.com/hromada/hromada/internal/broadcast"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/dialogue"
 	"github.com/hromada/hromada/internal/locale"
@@ -48,6 +49,8 @@ type App struct {
 	Events   *dialogue.Events
 	Notice   locale.Notice
 	Dialogue *dialogue.Dialogue
+	// Broadcasts sends the running broadcasts once Run starts it.
+	Broadcasts *broadcast.Engine
 	// Jobs works the River jobs (reminders, promotions, feedback) once Run
 	// starts it; any replica may work any job.
 	Jobs     *river.Client[pgx.Tx]
@@ -182,7 +185,23 @@ func (a *App) Start() error {
 	if err != nil {
 		return fmt.Errorf("app: river: %w", err)
 	}
+	a.Broadcasts = &broadcast.Engine{Store: a.Store, Send: a.sendBroadcast, Clock: a.Clock, Log: a.Log}
 	return nil
+}
+
+// sendBroadcast sends one broadcast message, after the conversations'
+// replies, and says how it went.
+func (a *App) sendBroadcast(ctx context.Context, b store.Broadcast, d store.Delivery) string {
+	err := a.Bot.Sender.DeliverBulk(ctx, []dialogue.Out{a.Dialogue.BroadcastOut(b, d)})
+	switch {
+	case err == nil:
+		return store.Sent
+	case errors.Is(err, bot.ErrBlocked):
+		return store.Blocked
+	default:
+		a.Log.Warn("broadcast message failed", "broadcast", b.ID, "chat_id", d.TelegramID, "error", err)
+		return store.Failed
+	}
 }
 
 // deliverJob sends the messages of a River job. A citizen who blocked the
@@ -251,6 +270,12 @@ func (a *App) Run(ctx context.Context) error {
 			a.Log.Warn("river did not stop in time", "error", err)
 		}
 	}()
+	broadcasting := make(chan struct{})
+	go func() {
+		defer close(broadcasting)
+		a.Broadcasts.Run(ctx)
+	}()
+	defer func() { <-broadcasting }() // the messages in flight are recorded before leaving
 	if a.Config.WebhookURL == "" {
 		a.Log.Info("receiving updates by long polling")
 		return a.Bot.Poll(ctx, a.Config.PollTimeout, a.Config.Workers)

@@ -393,7 +393,9 @@ FROM registrations r JOIN citizens c ON c.id = r.citizen_id ORDER BY r.id`)
 // message); one who did not come is not.
 func TestFeedbackAfterTheEvent(t *testing.T) {
 	e := newEnv(t, tgemu.Options{})
-	starts := time.Now().Add(4 * time.Second).Truncate(time.Second)
+	// Registration closes at the start: leave time to sign up even on a
+	// busy machine.
+	starts := time.Now().Add(10 * time.Second).Truncate(time.Second)
 	e.writeEvents(map[string]string{"talk.yaml": fmt.Sprintf(`id: talk
 languages: [uk]
 title: {uk: "Коротка зустріч"}
@@ -420,9 +422,16 @@ feedback: many-toggles
 		}
 	}
 	e.send(org, "/checkin "+code, "Присутність відмічено")
-	invite := e.waitMessage(came, "feedback invitation", func(m tgemu.Message) bool {
+	// The invitation is due when the event ends (River moves due jobs every
+	// few seconds).
+	ctx, cancel := context.WithTimeout(context.Background(), time.Until(starts)+30*time.Second)
+	defer cancel()
+	invite, err := came.WaitReply(ctx, func(m tgemu.Message) bool {
 		return strings.Contains(m.PlainText(), "Дякуємо, що прийшли на «Коротка зустріч»")
 	})
+	if err != nil {
+		t.Fatalf("no feedback invitation: %v", err)
+	}
 	e.tap(came, invite, "Багато варіантів", "Що покращити в громаді?")
 	e.waitIdle()
 	if n := e.queryInt(`SELECT count(*) FROM river_job WHERE kind = 'event_feedback'`); n != 1 {

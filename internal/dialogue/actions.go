@@ -57,10 +57,12 @@ const (
 
 	opForget = 'Z' // arg "1": erase my data (confirmed), "0": keep it
 	opShared = 'W' // arg survey key: what others answered (share_results)
+
+	opBroadcastOpen = 'B' // arg "<survey key>.<broadcast id base 36>": open a survey from an invitation
 )
 
 // argOps take one argument and nothing else.
-const argOps = "aloEFRvguULMTPZW"
+const argOps = "aloEFRvguULMTPZWB"
 
 // surveyOps take a response, a position and (some) an index.
 const surveyOps = "ctdsbxynkeqr"

@@ -31,7 +31,20 @@ func (g *Dialogue) Workers(send Deliver) *river.Workers {
 	river.AddWorker(w, &promotedWorker{g: g, send: send})
 	river.AddWorker(w, &feedbackWorker{g: g, send: send})
 	river.AddWorker(w, &retentionWorker{g: g})
+	river.AddWorker(w, &broadcastStartWorker{g: g})
 	return w
+}
+
+type broadcastStartWorker struct {
+	river.WorkerDefaults[store.BroadcastStartJob]
+	g *Dialogue
+}
+
+// Work starts a scheduled broadcast at its time (the broadcast engine of
+// any replica then sends it); a cancelled one stays cancelled.
+func (w *broadcastStartWorker) Work(ctx context.Context, job *river.Job[store.BroadcastStartJob]) error {
+	_, err := w.g.d.Store.StartBroadcast(ctx, job.Args.BroadcastID, w.g.d.Clock())
+	return err
 }
 
 // jobRegistration loads the registration of a job; ok is false when there is

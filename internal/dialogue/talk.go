@@ -322,6 +322,8 @@ func (t *talk) onAction(ctx context.Context, a action) error {
 		return t.results(ctx, def)
 	case opForget:
 		return t.forget(ctx, a.arg == "1")
+	case opBroadcastOpen:
+		return t.openFromBroadcast(ctx, a.arg)
 	case opShared:
 		return t.shared(ctx, t.g.d.Surveys.ByKey(a.arg))
 	case opEvent:

@@ -123,7 +123,8 @@ ORDER BY r.started_at, r.id`, citizenID)
 // a PromotedJob), then their drafts (anonymous ones too: until completed they
 // are linked to the citizen), and the citizen's row with everything that
 // hangs from it: consents, named responses and their answers, registrations,
-// participations. Their team roles go too. Completed anonymous responses
+// participations, pending broadcast deliveries. Their team roles go too,
+// and their Telegram id from what they granted or broadcast. Completed anonymous responses
 // stay: nothing links them to the citizen. It returns who was promoted;
 // ErrNotFound when there is no such citizen.
 //
@@ -171,7 +172,10 @@ WHERE event_id = $1 AND citizen_id = $2 AND status <> 'cancelled'`, id, citizenI
 		if _, err := tx.Exec(ctx, `DELETE FROM staff WHERE telegram_id = $1`, telegramID); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE staff SET granted_by = NULL WHERE granted_by = $1`, telegramID)
+		if _, err := tx.Exec(ctx, `UPDATE staff SET granted_by = NULL WHERE granted_by = $1`, telegramID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE broadcasts SET created_by = NULL WHERE created_by = $1`, telegramID)
 		return err
 	})
 	if err != nil {

@@ -343,3 +343,21 @@ func commandEntities(text string) []tgMessageEntity {
 func isCommandByte(b byte) bool {
 	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }
+
+// MarkStarted makes the chat count as started, as if the citizen had written
+// to the bot long ago (their updates long confirmed): the bot may write to
+// them without an update in the queue. For setting up many recipients.
+func (c *Citizen) MarkStarted() {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	c.s.chats[c.id].started = true
+}
+
+// BlockBotQuietly blocks the bot without a my_chat_member update, as when
+// the bot never got it (an update older than Telegram keeps, an account
+// deleted): the bot learns it only from the 403 of its next message.
+func (c *Citizen) BlockBotQuietly() {
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	c.s.chats[c.id].blocked = true
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hromada/hromada/internal/config"
+	"github.com/hromada/hromada/internal/store"
+)
+
+// broadcastCmd creates and follows broadcasts for scripted use; the running
+// bot (any replica) sends them:
+//
+//	hromada broadcast send --text "…" [--language uk] [--survey ID | --event ID | --url URL] [--button TEXT] [--at "2026-12-01 10:00"]
+//	hromada broadcast list
+//	hromada broadcast cancel ID
+func broadcastCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: hromada broadcast send|list|cancel")
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("hromada broadcast "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	text := fs.String("text", "", "send: the message (Telegram HTML: <b>, <i>, <a href=…>)")
+	lang := fs.String("language", "", "send: only citizens who speak this language (uk, en, ru); empty: every subscriber")
+	surveyID := fs.String("survey", "", "send: a button that opens this survey")
+	eventID := fs.String("event", "", "send: a button that opens this event")
+	link := fs.String("url", "", "send: a button that opens this https link")
+	button := fs.String("button", "", "send: the button's text (default: \"Take the survey\" or \"Register\" in each citizen's language; required with --url)")
+	at := fs.String("at", "", "send: when, as 2026-12-01 10:00 in Europe/Kyiv (default: now)")
+	cfg, err := config.Load(fs, args, os.Getenv)
+	if err != nil {
+		return err
+	}
+	st, err := openMigrated(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	switch sub {
+	case "send":
+		b := store.NewBroadcast{Text: *text, ButtonText: *button, Audience: store.Audience{Language: *lang}, At: time.Now()}
+		if b.Text == "" {
+			return fmt.Errorf("--text is required")
+		}
+		set := 0
+		for kind, target := range map[string]string{"survey": *surveyID, "event": *eventID, "url": *link} {
+			if target != "" {
+				b.ButtonKind, b.ButtonTarget = kind, target
+				set++
+			}
+		}
+		switch {
+		case set > 1:
+			return fmt.Errorf("one button at most: --survey, --event or --url")
+		case b.ButtonKind == "url":
+			if u, err := url.Parse(*link); err != nil || u.Scheme != "https" || u.Host == "" {
+				return fmt.Errorf("--url must be an https:// link")
+			}
+			if *button == "" {
+				return fmt.Errorf("--button is required with --url")
+			}
+		}
+		if *at != "" {
+			loc, _ := time.LoadLocation("Europe/Kyiv")
+			t, err := time.ParseInLocation("2006-01-02 15:04", *at, loc)
+			if err != nil {
+				return fmt.Errorf("--at: write it as 2026-12-01 10:00 (Kyiv time)")
+			}
+			b.ScheduledAt = t
+		}
+		size, err := st.AudienceSize(ctx, b.Audience)
+		if err != nil {
+			return err
+		}
+		created, err := st.CreateBroadcast(ctx, b)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "broadcast %d: %s, %d recipients now (%s)\n", created.ID, created.Status, size, created.ScheduledAt.Local().Format("2006-01-02 15:04"))
+		return nil
+	case "list":
+		list, err := st.Broadcasts(ctx, 50)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tSTATUS\tRECIPIENTS\tSENT\tBLOCKED\tFAILED\tSKIPPED\tPENDING\tSCHEDULED")
+		for _, b := range list {
+			c, err := st.CountDeliveries(ctx, b.ID)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", b.ID, b.Status, b.Recipients, c.Sent, c.Blocked, c.Failed, c.Skipped, c.Pending, b.ScheduledAt.Local().Format("2006-01-02 15:04"))
+		}
+		return tw.Flush()
+	case "cancel":
+		if fs.NArg() != 1 {
+			return fmt.Errorf("usage: hromada broadcast cancel ID")
+		}
+		id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+		if err != nil {
+			return fmt.Errorf("usage: hromada broadcast cancel ID")
+		}
+		if err := st.CancelBroadcast(ctx, id, time.Now()); err != nil {
+			return fmt.Errorf("broadcast %d is neither scheduled nor running", id)
+		}
+		fmt.Fprintf(stdout, "broadcast %d cancelled\n", id)
+		return nil
+	}
+	return fmt.Errorf("usage: hromada broadcast send|list|cancel")
+}

@@ -1,0 +1,103 @@
+// Package broadcast delivers organisers' messages to many citizens: it
+// finds the running broadcasts and has a few workers send to their pending
+// recipients, within the bot's one outgoing budget and after conversation
+// replies. Which recipient is next, and what happened to them, is kept in
+// Postgres (store.DeliverNext), so that any number of replicas can work on
+// one broadcast and a restart goes on where it stopped.
+//
+// It does not render messages nor talk to Telegram: Send does.
+package broadcast
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/hromada/hromada/internal/store"
+)
+
+// Send sends broadcast b to one recipient and returns the outcome:
+// store.Sent, store.Blocked (403) or store.Failed (worth another try later).
+type Send func(ctx context.Context, b store.Broadcast, d store.Delivery) string
+
+// Engine runs the broadcasts of one replica.
+type Engine struct {
+	Store   *store.Store
+	Send    Send
+	Workers int           // messages in flight at once (default 8)
+	Poll    time.Duration // how often to look for running broadcasts (default 1 s)
+	Clock   func() time.Time
+	Log     *slog.Logger
+	// Progress, when set, is called after each broadcast's round of work
+	// with its counts (for a progress message, metrics).
+	Progress func(ctx context.Context, b store.Broadcast, c store.DeliveryCounts, done bool)
+}
+
+// Run works until ctx ends. Stopping waits for the messages in flight.
+func (e *Engine) Run(ctx context.Context) {
+	if e.Workers <= 0 {
+		e.Workers = 8
+	}
+	if e.Poll <= 0 {
+		e.Poll = time.Second
+	}
+	if e.Clock == nil {
+		e.Clock = time.Now
+	}
+	for ctx.Err() == nil {
+		ids, err := e.Store.RunningBroadcasts(ctx)
+		if err != nil && ctx.Err() == nil {
+			e.Log.Warn("broadcasts: cannot list", "error", err)
+		}
+		for _, id := range ids {
+			e.work(ctx, id)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(e.Poll):
+		}
+	}
+}
+
+// work sends broadcast id until no recipient is pending, then marks it done.
+func (e *Engine) work(ctx context.Context, id int64) {
+	b, err := e.Store.Broadcast(ctx, id)
+	if err != nil {
+		e.Log.Warn("broadcasts: cannot read", "broadcast", id, "error", err)
+		return
+	}
+	send := func(ctx context.Context, d store.Delivery) string { return e.Send(ctx, b, d) }
+	var wg sync.WaitGroup
+	for range e.Workers {
+		wg.Go(func() {
+			// Messages in flight finish even when ctx ends: a half-sent
+			// message is worse than a late stop.
+			wctx := context.WithoutCancel(ctx)
+			for ctx.Err() == nil {
+				ok, err := e.Store.DeliverNext(wctx, id, e.Clock, send)
+				if err != nil {
+					e.Log.Warn("broadcasts: delivery failed", "broadcast", id, "error", err)
+					return
+				}
+				if !ok {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	done, err := e.Store.FinishBroadcast(ctx, id, e.Clock())
+	if err != nil {
+		e.Log.Warn("broadcasts: cannot finish", "broadcast", id, "error", err)
+		return
+	}
+	if e.Progress != nil {
+		if c, err := e.Store.CountDeliveries(ctx, id); err == nil {
+			e.Progress(ctx, b, c, done)
+		}
+	}
+	if done {
+		e.Log.Info("broadcast finished", "broadcast", id)
+	}
+}

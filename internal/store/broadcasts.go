@@ -1,0 +1,339 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+)
+
+// Broadcast statuses.
+const (
+	BroadcastScheduled = "scheduled"
+	BroadcastRunning   = "running"
+	BroadcastDone      = "done"
+	BroadcastCancelled = "cancelled"
+)
+
+// Delivery outcomes.
+const (
+	Sent    = "sent"
+	Blocked = "blocked" // Telegram answered 403: the citizen is marked unreachable
+	Failed  = "failed"  // still failing after DeliveryAttempts
+	Skipped = "skipped" // unsubscribed or unreachable by the time it was their turn
+)
+
+// DeliveryAttempts bounds how often one recipient is tried (each try is the
+// sender's own retries of 5xx and network errors).
+const DeliveryAttempts = 3
+
+// Audience says who gets a broadcast; the zero value is every subscriber.
+type Audience struct {
+	Language string `json:"language,omitempty"` // only citizens who speak it
+}
+
+// where is the audience's condition on citizens c, with its arguments
+// numbered from n.
+func (a Audience) where(n int) (string, []any) {
+	cond := "c.subscribed AND c.reachable"
+	var args []any
+	if a.Language != "" {
+		cond += fmt.Sprintf(" AND c.language = $%d", n)
+		args = append(args, a.Language)
+	}
+	return cond, args
+}
+
+// Broadcast is one organiser message to many citizens.
+type Broadcast struct {
+	ID           int64
+	CreatedBy    *int64
+	Text         string // Telegram HTML
+	ButtonText   string
+	ButtonKind   string // "survey", "event", "url" or ""
+	ButtonTarget string // survey id, event id or URL
+	Audience     Audience
+	Status       string
+	ScheduledAt  time.Time
+	CreatedAt    time.Time
+	StartedAt    *time.Time
+	FinishedAt   *time.Time
+	Recipients   int
+}
+
+// NewBroadcast is what CreateBroadcast stores.
+type NewBroadcast struct {
+	CreatedBy    *int64
+	Text         string
+	ButtonText   string
+	ButtonKind   string
+	ButtonTarget string
+	Audience     Audience
+	At           time.Time // now
+	ScheduledAt  time.Time // zero or not after At: send now
+}
+
+// BroadcastStartJob starts a scheduled broadcast at its time.
+type BroadcastStartJob struct {
+	BroadcastID int64 `json:"broadcast_id"`
+}
+
+// Kind names the job for River.
+func (BroadcastStartJob) Kind() string { return "broadcast_start" }
+
+// InsertOpts makes the job unique by its arguments.
+func (BroadcastStartJob) InsertOpts() river.InsertOpts { return uniqueJob() }
+
+// AudienceSize counts who a broadcast to a would reach now.
+func (s *Store) AudienceSize(ctx context.Context, a Audience) (int, error) {
+	cond, args := a.where(1)
+	var n int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM citizens c WHERE `+cond, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: audience size: %w", err)
+	}
+	return n, nil
+}
+
+// CreateBroadcast stores a broadcast. One to send now gets its recipients
+// at once (the audience as it is now) and is running; a scheduled one gets
+// a BroadcastStartJob for its time, in the same transaction.
+func (s *Store) CreateBroadcast(ctx context.Context, b NewBroadcast) (Broadcast, error) {
+	audience, err := json.Marshal(b.Audience)
+	if err != nil {
+		return Broadcast{}, err
+	}
+	var id int64
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		status, at := BroadcastRunning, b.At
+		if b.ScheduledAt.After(b.At) {
+			status, at = BroadcastScheduled, b.ScheduledAt
+		}
+		var kind, target, button *string
+		if b.ButtonKind != "" {
+			kind, target, button = &b.ButtonKind, &b.ButtonTarget, &b.ButtonText
+		}
+		if err := tx.QueryRow(ctx, `
+INSERT INTO broadcasts (created_by, text, button_text, button_kind, button_target, audience, status, scheduled_at, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			b.CreatedBy, b.Text, button, kind, target, audience, status, at, b.At).Scan(&id); err != nil {
+			return err
+		}
+		if status == BroadcastRunning {
+			return start(ctx, tx, id, b.Audience, b.At)
+		}
+		opts := uniqueJob()
+		opts.ScheduledAt = at
+		_, err := s.jobs.InsertTx(ctx, tx, BroadcastStartJob{BroadcastID: id}, &opts)
+		return err
+	})
+	if err != nil {
+		return Broadcast{}, fmt.Errorf("store: create broadcast: %w", err)
+	}
+	return s.Broadcast(ctx, id)
+}
+
+// start gives a broadcast its recipients and marks it running.
+func start(ctx context.Context, tx pgx.Tx, id int64, a Audience, at time.Time) error {
+	cond, args := a.where(2)
+	tag, err := tx.Exec(ctx, `INSERT INTO broadcast_deliveries (broadcast_id, citizen_id)
+SELECT $1, c.id FROM citizens c WHERE `+cond, append([]any{id}, args...)...)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE broadcasts SET status = 'running', started_at = $2, recipients = $3 WHERE id = $1`, id, at, tag.RowsAffected())
+	return err
+}
+
+// StartBroadcast starts a scheduled broadcast (its time has come); one that
+// was cancelled or started already is left alone (ok false).
+func (s *Store) StartBroadcast(ctx context.Context, id int64, at time.Time) (ok bool, err error) {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var raw []byte
+		err := tx.QueryRow(ctx, `SELECT audience FROM broadcasts WHERE id = $1 AND status = 'scheduled' FOR UPDATE`, id).Scan(&raw)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var a Audience
+		if err := json.Unmarshal(raw, &a); err != nil {
+			return err
+		}
+		ok = true
+		return start(ctx, tx, id, a, at)
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: start broadcast %d: %w", id, err)
+	}
+	return ok, nil
+}
+
+// CancelBroadcast stops a scheduled or running broadcast: what was not sent
+// yet is not sent. ErrNotFound when it is neither.
+func (s *Store) CancelBroadcast(ctx context.Context, id int64, at time.Time) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE broadcasts SET status = 'cancelled', finished_at = $2 WHERE id = $1 AND status IN ('scheduled', 'running')`, id, at)
+	if err != nil {
+		return fmt.Errorf("store: cancel broadcast %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("store: cancel broadcast %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// Broadcast returns a broadcast, or ErrNotFound.
+func (s *Store) Broadcast(ctx context.Context, id int64) (Broadcast, error) {
+	list, err := s.broadcasts(ctx, `WHERE id = $1`, id)
+	if err != nil {
+		return Broadcast{}, err
+	}
+	if len(list) == 0 {
+		return Broadcast{}, fmt.Errorf("store: broadcast %d: %w", id, ErrNotFound)
+	}
+	return list[0], nil
+}
+
+// Broadcasts lists the most recent broadcasts, newest first.
+func (s *Store) Broadcasts(ctx context.Context, limit int) ([]Broadcast, error) {
+	return s.broadcasts(ctx, `ORDER BY id DESC LIMIT $1`, limit)
+}
+
+// RunningBroadcasts lists the ids of the broadcasts being sent.
+func (s *Store) RunningBroadcasts(ctx context.Context) ([]int64, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT id FROM broadcasts WHERE status = 'running' ORDER BY id`)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("store: running broadcasts: %w", err)
+	}
+	return ids, nil
+}
+
+func (s *Store) broadcasts(ctx context.Context, tail string, args ...any) ([]Broadcast, error) {
+	rows, _ := s.pool.Query(ctx, `
+SELECT id, created_by, text, coalesce(button_text, ''), coalesce(button_kind, ''), coalesce(button_target, ''), audience,
+       status, scheduled_at, created_at, started_at, finished_at, recipients
+FROM broadcasts `+tail, args...)
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Broadcast, error) {
+		var (
+			b   Broadcast
+			raw []byte
+		)
+		if err := r.Scan(&b.ID, &b.CreatedBy, &b.Text, &b.ButtonText, &b.ButtonKind, &b.ButtonTarget, &raw,
+			&b.Status, &b.ScheduledAt, &b.CreatedAt, &b.StartedAt, &b.FinishedAt, &b.Recipients); err != nil {
+			return b, err
+		}
+		return b, json.Unmarshal(raw, &b.Audience)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: broadcasts: %w", err)
+	}
+	return list, nil
+}
+
+// Delivery is one recipient of a broadcast, as the sender needs them.
+type Delivery struct {
+	BroadcastID int64
+	CitizenID   int64
+	TelegramID  int64
+	Lang        string
+}
+
+// DeliverNext takes the next pending recipient of a running broadcast and
+// calls send for them, inside one transaction that records the outcome send
+// returns (Sent, Blocked, or Failed to try again later) and holds a share
+// lock on the citizen's row: a /stop (which updates that row) waits for a
+// message in flight, and one that came first makes this recipient Skipped
+// without sending. ok is false when no recipient is pending (or the
+// broadcast is not running).
+//
+// The one window left open: Telegram took the message and the process died
+// before the commit; the recipient is pending again and gets it twice. It is
+// one message per worker at most.
+func (s *Store) DeliverNext(ctx context.Context, broadcastID int64, at func() time.Time, send func(context.Context, Delivery) string) (ok bool, err error) {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var (
+			d                     = Delivery{BroadcastID: broadcastID}
+			subscribed, reachable bool
+			attempts              int
+		)
+		err := tx.QueryRow(ctx, `
+SELECT d.citizen_id, d.attempts, c.telegram_id, c.language, c.subscribed, c.reachable
+FROM broadcast_deliveries d
+JOIN citizens c ON c.id = d.citizen_id
+JOIN broadcasts b ON b.id = d.broadcast_id AND b.status = 'running'
+WHERE d.broadcast_id = $1 AND d.status = 'pending'
+ORDER BY d.citizen_id
+LIMIT 1
+FOR UPDATE OF d SKIP LOCKED
+FOR SHARE OF c`, broadcastID).Scan(&d.CitizenID, &attempts, &d.TelegramID, &d.Lang, &subscribed, &reachable)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		ok = true
+		outcome := Skipped
+		if subscribed && reachable {
+			outcome = send(ctx, d)
+		}
+		status := outcome
+		if outcome == Failed && attempts+1 < DeliveryAttempts {
+			status = "pending"
+		}
+		if _, err := tx.Exec(ctx, `UPDATE broadcast_deliveries SET status = $3, attempts = attempts + 1,
+done_at = CASE WHEN $3 = 'pending' THEN NULL ELSE $4::timestamptz END
+WHERE broadcast_id = $1 AND citizen_id = $2`, broadcastID, d.CitizenID, status, at()); err != nil {
+			return err
+		}
+		if outcome == Blocked {
+			_, err = tx.Exec(ctx, `UPDATE citizens SET reachable = false, updated_at = now() WHERE id = $1`, d.CitizenID)
+		}
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: deliver broadcast %d: %w", broadcastID, err)
+	}
+	return ok, nil
+}
+
+// FinishBroadcast marks a running broadcast done once no recipient is
+// pending; done reports whether it is (now or already).
+func (s *Store) FinishBroadcast(ctx context.Context, id int64, at time.Time) (done bool, err error) {
+	err = s.pool.QueryRow(ctx, `
+WITH f AS (
+    UPDATE broadcasts SET status = 'done', finished_at = $2
+    WHERE id = $1 AND status = 'running'
+      AND NOT EXISTS (SELECT FROM broadcast_deliveries WHERE broadcast_id = $1 AND status = 'pending')
+    RETURNING 1
+)
+SELECT EXISTS (SELECT FROM f) OR EXISTS (SELECT FROM broadcasts WHERE id = $1 AND status <> 'running')`, id, at).Scan(&done)
+	if err != nil {
+		return false, fmt.Errorf("store: finish broadcast %d: %w", id, err)
+	}
+	return done, nil
+}
+
+// DeliveryCounts are a broadcast's recipients by outcome.
+type DeliveryCounts struct {
+	Pending, Sent, Blocked, Failed, Skipped int
+}
+
+// CountDeliveries counts a broadcast's recipients by outcome.
+func (s *Store) CountDeliveries(ctx context.Context, id int64) (DeliveryCounts, error) {
+	var c DeliveryCounts
+	err := s.pool.QueryRow(ctx, `
+SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'sent'),
+       count(*) FILTER (WHERE status = 'blocked'), count(*) FILTER (WHERE status = 'failed'),
+       count(*) FILTER (WHERE status = 'skipped')
+FROM broadcast_deliveries WHERE broadcast_id = $1`, id).Scan(&c.Pending, &c.Sent, &c.Blocked, &c.Failed, &c.Skipped)
+	if err != nil {
+		return c, fmt.Errorf("store: count deliveries of %d: %w", id, err)
+	}
+	return c, nil
+}
