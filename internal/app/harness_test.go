@@ -22,7 +22,7 @@ import (
 // env is one end-to-end test world: the emulator, a database and a Redis
 // prefix of the test's own, and the real bot running against them.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	emu   *tgemu.Server
 	cfg   config.Config
 	state *state.State // the test's own view of the bot's Redis keys
@@ -51,7 +51,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func newEnv(t *testing.T, opts tgemu.Options) *env {
+func newEnv(t testing.TB, opts tgemu.Options) *env {
 	t.Helper()
 	emu := tgemu.New(opts)
 	base, err := emu.Start()

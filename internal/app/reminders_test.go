@@ -60,7 +60,7 @@ func reminders(c *tgemu.Citizen) int {
 	return n
 }
 
-func testStore(t *testing.T, e *env) *store.Store {
+func testStore(t testing.TB, e *env) *store.Store {
 	t.Helper()
 	st, err := store.Open(context.Background(), e.cfg.DatabaseURL)
 	if err != nil {

@@ -369,7 +369,7 @@ func useWebhook(e *env) string {
 }
 
 // freeAddr returns a local address nothing listened on a moment ago.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

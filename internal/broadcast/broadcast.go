@@ -74,13 +74,19 @@ func (e *Engine) work(ctx context.Context, id int64) {
 			// Messages in flight finish even when ctx ends: a half-sent
 			// message is worse than a late stop.
 			wctx := context.WithoutCancel(ctx)
+			var after int64
 			for ctx.Err() == nil {
-				ok, err := e.Store.DeliverNext(wctx, id, e.Clock, send)
+				claimed, ok, err := e.Store.DeliverNext(wctx, id, after, e.Clock, send)
 				if err != nil {
 					e.Log.Warn("broadcasts: delivery failed", "broadcast", id, "error", err)
 					return
 				}
-				if !ok {
+				switch {
+				case ok:
+					after = claimed
+				case after > 0: // the end: once more from the start, for retries and skipped-over rows
+					after = 0
+				default:
 					return
 				}
 			}

@@ -254,7 +254,12 @@ type Delivery struct {
 // The one window left open: Telegram took the message and the process died
 // before the commit; the recipient is pending again and gets it twice. It is
 // one message per worker at most.
-func (s *Store) DeliverNext(ctx context.Context, broadcastID int64, at func() time.Time, send func(context.Context, Delivery) string) (ok bool, err error) {
+//
+// after is where the caller's last claim was (0 at first): claiming goes on
+// from there rather than from the start of the index, whose head fills with
+// the entries of rows already sent. ok false with after > 0 means nothing
+// after it; ask again from 0 for what is left before it.
+func (s *Store) DeliverNext(ctx context.Context, broadcastID, after int64, at func() time.Time, send func(context.Context, Delivery) string) (claimed int64, ok bool, err error) {
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var (
 			d                     = Delivery{BroadcastID: broadcastID}
@@ -266,18 +271,18 @@ SELECT d.citizen_id, d.attempts, c.telegram_id, c.language, c.subscribed, c.reac
 FROM broadcast_deliveries d
 JOIN citizens c ON c.id = d.citizen_id
 JOIN broadcasts b ON b.id = d.broadcast_id AND b.status = 'running'
-WHERE d.broadcast_id = $1 AND d.status = 'pending'
+WHERE d.broadcast_id = $1 AND d.status = 'pending' AND d.citizen_id > $2
 ORDER BY d.citizen_id
 LIMIT 1
 FOR UPDATE OF d SKIP LOCKED
-FOR SHARE OF c`, broadcastID).Scan(&d.CitizenID, &attempts, &d.TelegramID, &d.Lang, &subscribed, &reachable)
+FOR SHARE OF c`, broadcastID, after).Scan(&d.CitizenID, &attempts, &d.TelegramID, &d.Lang, &subscribed, &reachable)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		ok = true
+		ok, claimed = true, d.CitizenID
 		outcome := Skipped
 		if subscribed && reachable {
 			outcome = send(ctx, d)
@@ -297,9 +302,9 @@ WHERE broadcast_id = $1 AND citizen_id = $2`, broadcastID, d.CitizenID, status, 
 		return err
 	})
 	if err != nil {
-		return false, fmt.Errorf("store: deliver broadcast %d: %w", broadcastID, err)
+		return 0, false, fmt.Errorf("store: deliver broadcast %d: %w", broadcastID, err)
 	}
-	return ok, nil
+	return claimed, ok, nil
 }
 
 // FinishBroadcast marks a running broadcast done once no recipient is
