@@ -13,6 +13,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/hromada/hromada/internal/store"
+
 	"github.com/hromada/hromada/internal/tgemu"
 )
 
@@ -88,6 +90,10 @@ func TestMyDataAndForget(t *testing.T) {
 	}
 	q := e.send(oleh, "/start s_long", "Перше питання?")
 	e.tap(oleh, q, "Так", "Друге питання?") // and leaves it there
+	// As an organiser he scheduled an invitation for tomorrow.
+	if _, err := e.app.Store.CreateBroadcast(ctx, store.NewBroadcast{CreatedBy: &olehID, Text: "Завтра зустріч", At: time.Now(), ScheduledAt: time.Now().Add(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
 
 	// /mydata: a summary and the JSON file.
 	e.send(oleh, "/mydata", "Усе, що ми про вас зберігаємо")
@@ -125,7 +131,7 @@ func TestMyDataAndForget(t *testing.T) {
 
 	// Before: the search finds him (so it would, after).
 	before := strings.Join(e.holders(olehID), " ")
-	for _, want := range []string{`"public"."citizens"`, `"public"."staff"`, "redis " + e.state.Prefix() + "{" + strconv.FormatInt(olehID, 10) + "}:chat"} {
+	for _, want := range []string{`"public"."citizens"`, `"public"."staff"`, `"public"."broadcasts"`, "redis " + e.state.Prefix() + "{" + strconv.FormatInt(olehID, 10) + "}:chat"} {
 		if !strings.Contains(before, want) {
 			t.Errorf("before /forget, his id was not found in %s (found: %s)", want, before)
 		}
