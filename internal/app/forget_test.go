@@ -14,7 +14,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/hromada/hromada/internal/store"
-
 	"github.com/hromada/hromada/internal/tgemu"
 )
 
