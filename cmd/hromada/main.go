@@ -146,19 +146,7 @@ func openMigrated(ctx context.Context, databaseURL string) (*store.Store, error)
 
 // validateEvents prints every problem of every event file as file:line: message.
 func validateEvents(files []string, stdout io.Writer) error {
-	if len(files) == 0 {
-		return fmt.Errorf("usage: hromada event validate FILE...")
-	}
-	bad := false
-	for _, f := range files {
-		ev, issues := survey.ParseEventFile(f)
-		for _, is := range issues {
-			fmt.Fprintln(stdout, is.String())
-		}
-		if len(issues) > 0 {
-			bad = true
-			continue
-		}
+	return validateFiles(files, "usage: hromada event validate FILE...", survey.ParseEventFile, stdout, func(ev *survey.Event) string {
 		seats := "unlimited"
 		if ev.Capacity > 0 {
 			seats = fmt.Sprintf("%d seats", ev.Capacity)
@@ -170,23 +158,27 @@ func validateEvents(files []string, stdout io.Writer) error {
 		if loc, err := time.LoadLocation(ev.TimeZone); err == nil {
 			starts = starts.In(loc)
 		}
-		fmt.Fprintf(stdout, "%s: ok (event %q, starts %s %s, %s, %d registration questions)\n",
-			f, ev.ID, starts.Format("2006-01-02 15:04"), ev.TimeZone, seats, len(ev.Questions))
-	}
-	if bad {
-		return errQuiet
-	}
-	return nil
+		return fmt.Sprintf("event %q, starts %s %s, %s, %d registration questions",
+			ev.ID, starts.Format("2006-01-02 15:04"), ev.TimeZone, seats, len(ev.Questions))
+	})
 }
 
-// validate prints every problem of every file as file:line: message.
+// validate prints every problem of every survey file as file:line: message.
 func validate(files []string, stdout io.Writer) error {
+	return validateFiles(files, "usage: hromada survey validate FILE...", survey.ParseFile, stdout, func(def *survey.Survey) string {
+		return fmt.Sprintf("survey %q, %d questions, languages %v", def.ID, len(def.Questions), def.Languages)
+	})
+}
+
+// validateFiles parses each file, printing its problems as file:line:
+// message, or "file: ok (summary)"; errQuiet when any file has a problem.
+func validateFiles[T any](files []string, usage string, parse func(string) (T, []survey.Issue), stdout io.Writer, summary func(T) string) error {
 	if len(files) == 0 {
-		return fmt.Errorf("usage: hromada survey validate FILE...")
+		return errors.New(usage)
 	}
 	bad := false
 	for _, f := range files {
-		def, issues := survey.ParseFile(f)
+		def, issues := parse(f)
 		for _, is := range issues {
 			fmt.Fprintln(stdout, is.String())
 		}
@@ -194,7 +186,7 @@ func validate(files []string, stdout io.Writer) error {
 			bad = true
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ok (survey %q, %d questions, languages %v)\n", f, def.ID, len(def.Questions), def.Languages)
+		fmt.Fprintf(stdout, "%s: ok (%s)\n", f, summary(def))
 	}
 	if bad {
 		return errQuiet

@@ -3,10 +3,8 @@ package survey
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,40 +40,7 @@ func ParseEventFile(path string) (*Event, []Issue) {
 // cannot be read, or does not exist, is an issue too: whether having no
 // events directory is fine is for the caller to decide.
 func LoadEvents(dir string) ([]*Event, []Issue) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, []Issue{{File: dir, Msg: readError(err)}}
-	}
-	var (
-		events []*Event
-		issues []Issue
-		seen   = map[string]string{} // event id → file
-	)
-	for _, en := range entries { // ReadDir sorts by name
-		ext := strings.ToLower(filepath.Ext(en.Name()))
-		if en.IsDir() || (ext != ".yaml" && ext != ".yml") {
-			continue
-		}
-		path := filepath.Join(dir, en.Name())
-		data, err := os.ReadFile(path)
-		if err != nil {
-			issues = append(issues, Issue{File: path, Msg: readError(err)})
-			continue
-		}
-		e, lines, errs := parseEvent(path, data)
-		if len(errs) > 0 {
-			issues = append(issues, errs...)
-			continue
-		}
-		if first, ok := seen[e.ID]; ok {
-			issues = append(issues, Issue{File: path, Line: lines.at("id"),
-				Msg: fmt.Sprintf("event id %q is already used by %s", e.ID, first)})
-			continue
-		}
-		seen[e.ID] = path
-		events = append(events, e)
-	}
-	return events, issues
+	return loadDir(dir, "event", parseEvent, func(e *Event) string { return e.ID })
 }
 
 // emptyEvent is the issue of an event file with nothing in it.

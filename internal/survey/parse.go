@@ -64,14 +64,21 @@ func ParseFile(path string) (*Survey, []Issue) {
 // id (the later file is reported and left out). It returns the usable surveys
 // and the issues of all files.
 func Load(dir string) ([]*Survey, []Issue) {
+	return loadDir(dir, "survey", parse, func(s *Survey) string { return s.ID })
+}
+
+// loadDir parses every *.yaml and *.yml file in dir (not its
+// subdirectories) with parse, in name order, and reports a second file
+// with the id of an earlier one (kind names what it defines).
+func loadDir[T any](dir, kind string, parse func(string, []byte) (T, lines, []Issue), id func(T) string) ([]T, []Issue) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, []Issue{{File: dir, Msg: readError(err)}}
 	}
 	var (
-		surveys []*Survey
-		issues  []Issue
-		seen    = map[string]string{} // survey id → file
+		defs   []T
+		issues []Issue
+		seen   = map[string]string{} // id → file
 	)
 	for _, e := range entries { // ReadDir sorts by name
 		ext := strings.ToLower(filepath.Ext(e.Name()))
@@ -84,20 +91,20 @@ func Load(dir string) ([]*Survey, []Issue) {
 			issues = append(issues, Issue{File: path, Msg: readError(err)})
 			continue
 		}
-		s, lines, errs := parse(path, data)
+		def, lines, errs := parse(path, data)
 		if len(errs) > 0 {
 			issues = append(issues, errs...)
 			continue
 		}
-		if first, ok := seen[s.ID]; ok {
+		if first, ok := seen[id(def)]; ok {
 			issues = append(issues, Issue{File: path, Line: lines.at("id"),
-				Msg: fmt.Sprintf("survey id %q is already used by %s", s.ID, first)})
+				Msg: fmt.Sprintf("%s id %q is already used by %s", kind, id(def), first)})
 			continue
 		}
-		seen[s.ID] = path
-		surveys = append(surveys, s)
+		seen[id(def)] = path
+		defs = append(defs, def)
 	}
-	return surveys, issues
+	return defs, issues
 }
 
 func readError(err error) string {
