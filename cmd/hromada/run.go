@@ -208,6 +208,14 @@ func (s *sandboxScreen) show(m tgemu.Message) {
 		b.WriteString("bot> ")
 	}
 	b.WriteString(strings.ReplaceAll(m.PlainText(), "\n", "\n     "))
+	switch {
+	case m.Document != nil:
+		fmt.Fprintf(&b, " [file %s, %d bytes]", m.Document.Name, len(m.Document.Bytes))
+	case m.Photo != nil:
+		fmt.Fprintf(&b, " [picture %s]", m.Photo.Name)
+	case m.Location != nil:
+		fmt.Fprintf(&b, "[map pin %.4f, %.4f]", m.Location.Latitude, m.Location.Longitude)
+	}
 	b.WriteString("\n")
 	var buttons []sandboxButton
 	for _, row := range m.InlineKeyboard {
