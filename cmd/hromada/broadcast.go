@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -18,7 +19,8 @@ import (
 // broadcastCmd creates and follows broadcasts for scripted use; the running
 // bot (any replica) sends them:
 //
-//	hromada broadcast send --text "…" [--language uk] [--survey ID | --event ID | --url URL] [--button TEXT] [--at "2026-12-01 10:00"]
+//	hromada broadcast send --text "…" [--language uk] [--region UA-63] [--who-survey ID:completed] [--who-event ID:attended]
+//	                       [--survey ID | --event ID | --url URL] [--button TEXT] [--at "2026-12-01 10:00"] [--dry-run]
 //	hromada broadcast list
 //	hromada broadcast cancel ID
 func broadcastCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -30,6 +32,10 @@ func broadcastCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.SetOutput(stderr)
 	text := fs.String("text", "", "send: the message (Telegram HTML: <b>, <i>, <a href=…>)")
 	lang := fs.String("language", "", "send: only citizens who speak this language (uk, en, ru); empty: every subscriber")
+	region := fs.String("region", "", "send: only citizens who named this region (e.g. UA-63) in a completed named survey")
+	whoSurvey := fs.String("who-survey", "", "send: only citizens who have ID:completed, ID:started or ID:not_started a survey")
+	whoEvent := fs.String("who-event", "", "send: only citizens ID:registered, ID:waitlisted or ID:attended for an event")
+	dryRun := fs.Bool("dry-run", false, "send: only say how many citizens the audience has now")
 	surveyID := fs.String("survey", "", "send: a button that opens this survey")
 	eventID := fs.String("event", "", "send: a button that opens this event")
 	link := fs.String("url", "", "send: a button that opens this https link")
@@ -46,8 +52,14 @@ func broadcastCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	defer st.Close()
 	switch sub {
 	case "send":
-		b := store.NewBroadcast{Text: *text, ButtonText: *button, Audience: store.Audience{Language: *lang}, At: time.Now()}
-		if b.Text == "" {
+		a := store.Audience{Language: *lang, Region: *region}
+		a.Survey, a.SurveyState, _ = strings.Cut(*whoSurvey, ":")
+		a.Event, a.EventState, _ = strings.Cut(*whoEvent, ":")
+		if why := a.Valid(); why != "" {
+			return fmt.Errorf("--who-survey / --who-event: %s", why)
+		}
+		b := store.NewBroadcast{Text: *text, ButtonText: *button, Audience: a, At: time.Now()}
+		if b.Text == "" && !*dryRun {
 			return fmt.Errorf("--text is required")
 		}
 		set := 0
@@ -79,6 +91,10 @@ func broadcastCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		size, err := st.AudienceSize(ctx, b.Audience)
 		if err != nil {
 			return err
+		}
+		if *dryRun {
+			fmt.Fprintf(stdout, "%d recipients now\n", size)
+			return nil
 		}
 		created, err := st.CreateBroadcast(ctx, b)
 		if err != nil {

@@ -193,3 +193,33 @@ func TestAdminCommands(t *testing.T) {
 		}
 	}
 }
+
+// TestBroadcastCommand: the audience's size, a broadcast created and
+// listed, a wrong audience refused, a cancellation.
+func TestBroadcastCommand(t *testing.T) {
+	dbURL := storetest.URL(t)
+	t.Setenv("DATABASE_URL", dbURL)
+	var out strings.Builder
+	cmd := func(args ...string) error {
+		out.Reset()
+		return run(context.Background(), append([]string{"broadcast"}, args...), nil, &out, io.Discard)
+	}
+	if err := cmd("send", "--who-event", "forum:attended", "--dry-run"); err != nil || out.String() != "0 recipients now\n" {
+		t.Fatalf("dry run: %v %q", err, out.String())
+	}
+	if err := cmd("send", "--who-survey", "poll:finished", "--text", "x"); err == nil || !strings.Contains(err.Error(), "completed, started, not_started") {
+		t.Errorf("a wrong survey state: %v", err)
+	}
+	if err := cmd("send", "--text", "<b>Завтра</b> зустріч", "--url", "https://example.org", "--button", "Деталі", "--at", "2030-01-01 10:00"); err != nil || !strings.HasPrefix(out.String(), "broadcast 1: scheduled, 0 recipients now") {
+		t.Fatalf("send: %v %q", err, out.String())
+	}
+	if err := cmd("list"); err != nil || !strings.Contains(out.String(), "scheduled") {
+		t.Fatalf("list: %v %q", err, out.String())
+	}
+	if err := cmd("cancel", "1"); err != nil || out.String() != "broadcast 1 cancelled\n" {
+		t.Fatalf("cancel: %v %q", err, out.String())
+	}
+	if err := cmd("cancel", "1"); err == nil {
+		t.Error("a cancelled broadcast was cancelled again")
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,21 +33,85 @@ const (
 // sender's own retries of 5xx and network errors).
 const DeliveryAttempts = 3
 
-// Audience says who gets a broadcast; the zero value is every subscriber.
+// Audience says who gets a broadcast: every subscriber who can be reached,
+// narrowed by each condition set (all of them: AND). The zero value is every
+// subscriber.
 type Audience struct {
-	Language string `json:"language,omitempty"` // only citizens who speak it
+	Language string `json:"language,omitempty"` // speaks it (uk, en, ru)
+	// Region is a region's option id answered to a region question of a
+	// completed named survey (an unconfirmed draft does not count).
+	// Anonymous answers are never used: they must not be linkable to a
+	// person, for targeting least of all.
+	Region string `json:"region,omitempty"`
+	// Survey with SurveyState: "completed", "started" (a draft, not
+	// completed) or "not_started" (neither).
+	Survey      string `json:"survey,omitempty"`
+	SurveyState string `json:"survey_state,omitempty"`
+	// Event with EventState: "registered" (a seat), "waitlisted" or "attended".
+	Event      string `json:"event,omitempty"`
+	EventState string `json:"event_state,omitempty"`
+}
+
+// Audience states.
+var (
+	SurveyStates = []string{"completed", "started", "not_started"}
+	EventStates  = []string{"registered", "waitlisted", "attended"}
+)
+
+// Valid says what is wrong with the audience, or "".
+func (a Audience) Valid() string {
+	if (a.Survey == "") != (a.SurveyState == "") || (a.SurveyState != "" && !slices.Contains(SurveyStates, a.SurveyState)) {
+		return "a survey audience needs a survey and one of: " + strings.Join(SurveyStates, ", ")
+	}
+	if (a.Event == "") != (a.EventState == "") || (a.EventState != "" && !slices.Contains(EventStates, a.EventState)) {
+		return "an event audience needs an event and one of: " + strings.Join(EventStates, ", ")
+	}
+	return ""
 }
 
 // where is the audience's condition on citizens c, with its arguments
 // numbered from n.
 func (a Audience) where(n int) (string, []any) {
-	cond := "c.subscribed AND c.reachable"
+	conds := []string{"c.subscribed", "c.reachable"}
 	var args []any
-	if a.Language != "" {
-		cond += fmt.Sprintf(" AND c.language = $%d", n)
-		args = append(args, a.Language)
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", n+len(args)-1)
 	}
-	return cond, args
+	if a.Language != "" {
+		conds = append(conds, "c.language = "+arg(a.Language))
+	}
+	if a.Region != "" {
+		conds = append(conds, `EXISTS (
+    SELECT FROM responses r
+    JOIN answers x ON x.response_id = r.id
+    JOIN survey_versions v ON v.survey_id = r.survey_id AND v.version = r.survey_version
+    CROSS JOIN LATERAL jsonb_array_elements(v.definition -> 'questions') q
+    WHERE r.citizen_id = c.id AND r.status = 'completed' AND q ->> 'id' = x.question_id AND q ->> 'type' = 'region'
+      AND x.value ->> 'choice' = `+arg(a.Region)+`)`)
+	}
+	if a.Survey != "" {
+		id := arg(a.Survey)
+		completed := "EXISTS (SELECT FROM participations p WHERE p.citizen_id = c.id AND p.survey_id = " + id + ")"
+		started := "EXISTS (SELECT FROM response_drafts d JOIN responses r ON r.id = d.response_id WHERE d.citizen_id = c.id AND r.survey_id = " + id + ")"
+		switch a.SurveyState {
+		case "completed":
+			conds = append(conds, completed)
+		case "started":
+			conds = append(conds, started, "NOT "+completed)
+		case "not_started":
+			conds = append(conds, "NOT "+started, "NOT "+completed)
+		}
+	}
+	if a.Event != "" {
+		state := map[string]string{
+			"registered": "g.status = 'confirmed'",
+			"waitlisted": "g.status = 'waitlisted'",
+			"attended":   "g.attended_at IS NOT NULL",
+		}[a.EventState]
+		conds = append(conds, "EXISTS (SELECT FROM registrations g WHERE g.citizen_id = c.id AND g.event_id = "+arg(a.Event)+" AND "+state+")")
+	}
+	return strings.Join(conds, " AND "), args
 }
 
 // Broadcast is one organiser message to many citizens.
@@ -102,6 +168,9 @@ func (s *Store) AudienceSize(ctx context.Context, a Audience) (int, error) {
 // at once (the audience as it is now) and is running; a scheduled one gets
 // a BroadcastStartJob for its time, in the same transaction.
 func (s *Store) CreateBroadcast(ctx context.Context, b NewBroadcast) (Broadcast, error) {
+	if why := b.Audience.Valid(); why != "" {
+		return Broadcast{}, fmt.Errorf("store: create broadcast: %s", why)
+	}
 	audience, err := json.Marshal(b.Audience)
 	if err != nil {
 		return Broadcast{}, err
