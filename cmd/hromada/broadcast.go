@@ -108,13 +108,14 @@ func broadcastCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			return err
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tSTATUS\tRECIPIENTS\tSENT\tBLOCKED\tFAILED\tSKIPPED\tPENDING\tSCHEDULED")
+		fmt.Fprintln(tw, "ID\tSTATUS\tSCHEDULED\tRECIPIENTS\tSENT\tBLOCKED\tFAILED\tSKIPPED\tPENDING\tTAPS\tSTARTED\tCOMPLETED\tREGISTERED")
 		for _, b := range list {
-			c, err := st.CountDeliveries(ctx, b.ID)
+			r, err := st.Results(ctx, b.ID)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", b.ID, b.Status, b.Recipients, c.Sent, c.Blocked, c.Failed, c.Skipped, c.Pending, b.ScheduledAt.Local().Format("2006-01-02 15:04"))
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", b.ID, b.Status, b.ScheduledAt.Local().Format("2006-01-02 15:04"),
+				b.Recipients, r.Sent, r.Blocked, r.Failed, r.Skipped, r.Pending, r.Taps, r.Started, r.Completed, r.Registered)
 		}
 		return tw.Flush()
 	case "cancel":

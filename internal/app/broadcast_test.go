@@ -199,3 +199,57 @@ func waitLong(t testing.TB, what string, d time.Duration, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestBroadcastResults: taps on an invitation's button, the survey responses
+// begun and completed from it, and the registrations made from it are
+// counted for the broadcast that led to them.
+func TestBroadcastResults(t *testing.T) {
+	e := newEnv(t, tgemu.Options{})
+	e.writeEvents(map[string]string{"meet.yaml": simpleEvent("meet", time.Now().Add(48*time.Hour), "")})
+	st := testStore(t, e)
+	e.start()
+	var cs []*tgemu.Citizen
+	for i := range 3 {
+		c := e.emu.NewCitizen(fmt.Sprintf("Читач %d", i), "uk")
+		e.consent(c)
+		cs = append(cs, c)
+	}
+	survey, err := st.CreateBroadcast(context.Background(), store.NewBroadcast{Text: invitation, ButtonKind: "survey", ButtonTarget: "many-toggles", At: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []tgemu.Message
+	for _, c := range cs {
+		msgs = append(msgs, e.reply(c, invitation))
+	}
+	// Two open it (one twice), one of them completes it.
+	q := e.tap(cs[0], msgs[0], "📝 Пройти опитування", "Що покращити в громаді?")
+	e.toast(cs[0], q, "Дороги")
+	q = e.tap(cs[0], q, "Готово ✓", "Чи хочете додати ще щось?")
+	review := e.tap(cs[0], q, "Ні", "Перевірте ваші відповіді")
+	e.tap(cs[0], review, "✅ Підтвердити", "Дякуємо")
+	e.tap(cs[1], msgs[1], "📝 Пройти опитування", "Що покращити в громаді?")
+	e.tap(cs[1], msgs[1], "📝 Пройти опитування", "Що покращити в громаді?")
+
+	event, err := st.CreateBroadcast(context.Background(), store.NewBroadcast{Text: invitation + " на зустріч", ButtonKind: "event", ButtonTarget: "meet", At: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := e.reply(cs[2], "на зустріч")
+	card := e.tap(cs[2], m, "✍ Зареєструватися", "Захід meet")
+	e.tap(cs[2], card, "✍ Зареєструватися", "Вас зареєстровано")
+	e.waitIdle()
+
+	for _, tc := range []struct {
+		id   int64
+		want store.BroadcastResults
+	}{
+		{survey.ID, store.BroadcastResults{DeliveryCounts: store.DeliveryCounts{Sent: 3}, Taps: 2, Started: 2, Completed: 1}},
+		{event.ID, store.BroadcastResults{DeliveryCounts: store.DeliveryCounts{Sent: 3}, Taps: 1, Registered: 1}},
+	} {
+		got, err := st.Results(context.Background(), tc.id)
+		if err != nil || got != tc.want {
+			t.Errorf("broadcast %d: %+v %v, want %+v", tc.id, got, err, tc.want)
+		}
+	}
+}

@@ -58,11 +58,12 @@ const (
 	opForget = 'Z' // arg "1": erase my data (confirmed), "0": keep it
 	opShared = 'W' // arg survey key: what others answered (share_results)
 
-	opBroadcastOpen = 'B' // arg "<survey key>.<broadcast id base 36>": open a survey from an invitation
+	opBroadcastOpen  = 'B' // arg "<survey key>.<broadcast id base 36>": open a survey from an invitation
+	opBroadcastEvent = 'G' // arg "<event key>.<broadcast id base 36>": show an event from an invitation
 )
 
 // argOps take one argument and nothing else.
-const argOps = "aloEFRvguULMTPZWB"
+const argOps = "aloEFRvguULMTPZWBG"
 
 // surveyOps take a response, a position and (some) an index.
 const surveyOps = "ctdsbxynkeqr"

@@ -25,6 +25,7 @@ type Chat struct {
 	Pending   string          `json:"pending,omitempty"`       // survey to open once consent is given
 	Source    string          `json:"source,omitempty"`        // how the pending survey was reached
 	PendingEv string          `json:"pending_event,omitempty"` // event to show once consent is given
+	EventFrom string          `json:"event_from,omitempty"`    // "<event id> broadcast:<id>": the invitation that showed it
 	Session   *survey.Session `json:"session,omitempty"`       // the survey in progress
 	Keyboard  bool            `json:"keyboard,omitempty"`      // a reply keyboard is shown
 }

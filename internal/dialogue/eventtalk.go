@@ -250,7 +250,8 @@ func (t *talk) completeRegistration(ctx context.Context, ev *survey.Event, respo
 	var reg store.Registration
 	err := t.retry(ctx, func(ctx context.Context) (err error) {
 		reg, err = t.g.d.Store.Register(ctx, store.NewRegistration{
-			EventID: ev.ID, CitizenID: t.c.CitizenID, ResponseID: responseID, SurveyID: surveyID, At: t.now(),
+			EventID: ev.ID, CitizenID: t.c.CitizenID, ResponseID: responseID, SurveyID: surveyID,
+			Source: t.eventSource(ev.ID), At: t.now(),
 		})
 		if errors.Is(err, store.ErrFull) || errors.Is(err, store.ErrRegistered) {
 			return nil

@@ -324,6 +324,8 @@ func (t *talk) onAction(ctx context.Context, a action) error {
 		return t.forget(ctx, a.arg == "1")
 	case opBroadcastOpen:
 		return t.openFromBroadcast(ctx, a.arg)
+	case opBroadcastEvent:
+		return t.eventFromBroadcast(ctx, a.arg)
 	case opShared:
 		return t.shared(ctx, t.g.d.Surveys.ByKey(a.arg))
 	case opEvent:

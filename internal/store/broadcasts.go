@@ -411,3 +411,43 @@ FROM broadcast_deliveries WHERE broadcast_id = $1`, id).Scan(&c.Pending, &c.Sent
 	}
 	return c, nil
 }
+
+// Tapped records a citizen's tap on a broadcast's button (the first counts).
+func (s *Store) Tapped(ctx context.Context, broadcastID, citizenID int64, at time.Time) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO broadcast_taps (broadcast_id, citizen_id, tapped_at)
+SELECT $1, $2, $3 WHERE EXISTS (SELECT FROM broadcasts WHERE id = $1)
+ON CONFLICT DO NOTHING`, broadcastID, citizenID, at)
+	if err != nil {
+		return fmt.Errorf("store: tap on broadcast %d: %w", broadcastID, err)
+	}
+	return nil
+}
+
+// BroadcastResults is what a broadcast led to.
+type BroadcastResults struct {
+	DeliveryCounts
+	Taps       int // citizens who tapped its button
+	Started    int // survey responses begun from it
+	Completed  int // of those, completed
+	Registered int // event registrations made from it (not cancelled)
+}
+
+// Results counts what broadcast id led to.
+func (s *Store) Results(ctx context.Context, id int64) (BroadcastResults, error) {
+	var r BroadcastResults
+	var err error
+	if r.DeliveryCounts, err = s.CountDeliveries(ctx, id); err != nil {
+		return r, err
+	}
+	source := fmt.Sprintf("broadcast:%d", id)
+	err = s.pool.QueryRow(ctx, `
+SELECT (SELECT count(*) FROM broadcast_taps WHERE broadcast_id = $1),
+       (SELECT count(*) FROM responses WHERE source = $2),
+       (SELECT count(*) FROM responses WHERE source = $2 AND status = 'completed'),
+       (SELECT count(*) FROM registrations WHERE source = $2 AND status <> 'cancelled')`, id, source).
+		Scan(&r.Taps, &r.Started, &r.Completed, &r.Registered)
+	if err != nil {
+		return r, fmt.Errorf("store: results of broadcast %d: %w", id, err)
+	}
+	return r, nil
+}

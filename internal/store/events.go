@@ -244,6 +244,7 @@ type NewRegistration struct {
 	// same transaction as the registration.
 	ResponseID int64
 	SurveyID   string
+	Source     string // how the citizen came: "broadcast:<id>", or ""
 	At         time.Time
 }
 
@@ -299,9 +300,9 @@ WHERE r.event_id = $1 AND r.citizen_id = $2 AND r.status <> 'cancelled'`, n.Even
 				return err
 			}
 			err = tx.QueryRow(ctx, `
-INSERT INTO registrations (event_id, citizen_id, status, code, response_id, registered_at, confirmed_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (code) DO NOTHING RETURNING id`, n.EventID, n.CitizenID, status, code, response, n.At, confirmedAt).Scan(&id)
+INSERT INTO registrations (event_id, citizen_id, status, code, response_id, registered_at, confirmed_at, source)
+VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, ''))
+ON CONFLICT (code) DO NOTHING RETURNING id`, n.EventID, n.CitizenID, status, code, response, n.At, confirmedAt, n.Source).Scan(&id)
 			if err == nil {
 				break
 			}
