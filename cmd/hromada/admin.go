@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"text/tabwriter"
 	"time"
 
-	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/store"
 )
 
@@ -20,19 +17,13 @@ import (
 //	hromada admin revoke --telegram-id 123456789 --role analyst
 //	hromada admin list
 func admin(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return fmt.Errorf("usage: hromada admin grant|revoke|list")
-	}
-	sub, args := args[0], args[1:]
-	fs := flag.NewFlagSet("hromada admin "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	id := fs.Int64("telegram-id", 0, "grant, revoke: the person's Telegram user id")
-	role := fs.String("role", "", "grant, revoke: admin, organiser or analyst")
-	cfg, err := config.Load(fs, args, os.Getenv)
+	sub, fs, args, err := subcommand("admin", "grant|revoke|list", args, stderr)
 	if err != nil {
 		return err
 	}
-	st, err := openMigrated(ctx, cfg.DatabaseURL)
+	id := fs.Int64("telegram-id", 0, "grant, revoke: the person's Telegram user id")
+	role := fs.String("role", "", "grant, revoke: admin, organiser or analyst")
+	st, err := openStore(ctx, fs, args)
 	if err != nil {
 		return err
 	}

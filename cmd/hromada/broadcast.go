@@ -2,17 +2,14 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/store"
 )
 
@@ -24,12 +21,10 @@ import (
 //	hromada broadcast list
 //	hromada broadcast cancel ID
 func broadcastCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return fmt.Errorf("usage: hromada broadcast send|list|cancel")
+	sub, fs, args, err := subcommand("broadcast", "send|list|cancel", args, stderr)
+	if err != nil {
+		return err
 	}
-	sub, args := args[0], args[1:]
-	fs := flag.NewFlagSet("hromada broadcast "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	text := fs.String("text", "", "send: the message (Telegram HTML: <b>, <i>, <a href=…>)")
 	lang := fs.String("language", "", "send: only citizens who speak this language (uk, en, ru); empty: every subscriber")
 	region := fs.String("region", "", "send: only citizens who named this region (e.g. UA-63) in a completed named survey")
@@ -41,11 +36,7 @@ func broadcastCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	link := fs.String("url", "", "send: a button that opens this https link")
 	button := fs.String("button", "", "send: the button's text (default: \"Take the survey\" or \"Register\" in each citizen's language; required with --url)")
 	at := fs.String("at", "", "send: when, as 2026-12-01 10:00 in Europe/Kyiv (default: now)")
-	cfg, err := config.Load(fs, args, os.Getenv)
-	if err != nil {
-		return err
-	}
-	st, err := openMigrated(ctx, cfg.DatabaseURL)
+	st, err := openStore(ctx, fs, args)
 	if err != nil {
 		return err
 	}

@@ -131,6 +131,27 @@ func migrate(ctx context.Context, args []string, stderr io.Writer) error {
 	return nil
 }
 
+// subcommand splits "hromada <name> <sub> [flags]" into sub and a flag set
+// for it (the caller declares its flags, then calls openStore).
+func subcommand(name, subs string, args []string, stderr io.Writer) (sub string, fs *flag.FlagSet, rest []string, err error) {
+	if len(args) == 0 {
+		return "", nil, nil, fmt.Errorf("usage: hromada %s %s", name, subs)
+	}
+	fs = flag.NewFlagSet("hromada "+name+" "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return args[0], fs, args[1:], nil
+}
+
+// openStore parses args with fs (the command's flags and the settings),
+// and connects to the migrated database.
+func openStore(ctx context.Context, fs *flag.FlagSet, args []string) (*store.Store, error) {
+	cfg, err := config.Load(fs, args, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return openMigrated(ctx, cfg.DatabaseURL)
+}
+
 // openMigrated connects to Postgres and brings its schema up to date.
 func openMigrated(ctx context.Context, databaseURL string) (*store.Store, error) {
 	st, err := store.Open(ctx, databaseURL)

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"text/tabwriter"
 	"time"
 
-	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/store"
 )
 
@@ -20,19 +17,13 @@ import (
 //	hromada token list
 //	hromada token revoke ID
 func token(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return fmt.Errorf("usage: hromada token create|list|revoke")
-	}
-	sub, args := args[0], args[1:]
-	fs := flag.NewFlagSet("hromada token "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	role := fs.String("role", "analyst", "create: admin, organiser or analyst")
-	name := fs.String("name", "", "create: who the token is for")
-	cfg, err := config.Load(fs, args, os.Getenv)
+	sub, fs, args, err := subcommand("token", "create|list|revoke", args, stderr)
 	if err != nil {
 		return err
 	}
-	st, err := openMigrated(ctx, cfg.DatabaseURL)
+	role := fs.String("role", "analyst", "create: admin, organiser or analyst")
+	name := fs.String("name", "", "create: who the token is for")
+	st, err := openStore(ctx, fs, args)
 	if err != nil {
 		return err
 	}
