@@ -47,26 +47,28 @@ func (w *broadcastStartWorker) Work(ctx context.Context, job *river.Job[store.Br
 	return err
 }
 
-// jobRegistration loads the registration of a job; ok is false when there is
-// nothing to send (gone, not a seat, unknown event, citizen unreachable).
-func (g *Dialogue) jobRegistration(ctx context.Context, kind string, id int64) (store.Registration, bool, error) {
+// jobRegistration loads the registration of a job and its event; ok is
+// false when there is nothing to send (gone, not a seat, unknown event,
+// citizen unreachable).
+func (g *Dialogue) jobRegistration(ctx context.Context, kind string, id int64) (store.Registration, *survey.Event, bool, error) {
 	reg, err := g.d.Store.RegistrationByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		g.skip(kind, "gone", id)
-		return reg, false, nil
+		return reg, nil, false, nil
 	}
 	if err != nil {
-		return reg, false, err
+		return reg, nil, false, err
 	}
-	if reg.Status != store.Confirmed || g.d.Events.Get(reg.EventID) == nil {
+	ev := g.d.Events.Get(reg.EventID)
+	if reg.Status != store.Confirmed || ev == nil {
 		g.skip(kind, "no_seat", id)
-		return reg, false, nil
+		return reg, nil, false, nil
 	}
 	if !reg.Reachable {
 		g.skip(kind, "unreachable", id)
-		return reg, false, nil
+		return reg, nil, false, nil
 	}
-	return reg, true, nil
+	return reg, ev, true, nil
 }
 
 // skip counts and logs a job that sends nothing, and why.
@@ -105,11 +107,10 @@ type reminderWorker struct {
 // reminders of the new time are jobs of their own).
 func (w *reminderWorker) Work(ctx context.Context, job *river.Job[store.ReminderJob]) error {
 	g := w.g
-	reg, ok, err := g.jobRegistration(ctx, "reminder", job.Args.RegistrationID)
+	reg, ev, ok, err := g.jobRegistration(ctx, "reminder", job.Args.RegistrationID)
 	if err != nil || !ok {
 		return err
 	}
-	ev := g.d.Events.Get(reg.EventID)
 	if !ev.Starts.Equal(job.Args.Starts) || !events.Send(ev.Starts, g.d.Clock()) {
 		g.skip("reminder", "too_late", reg.ID)
 		return nil
@@ -130,11 +131,10 @@ type promotedWorker struct {
 // everything a confirmation carries.
 func (w *promotedWorker) Work(ctx context.Context, job *river.Job[store.PromotedJob]) error {
 	g := w.g
-	reg, ok, err := g.jobRegistration(ctx, "promoted", job.Args.RegistrationID)
+	reg, ev, ok, err := g.jobRegistration(ctx, "promoted", job.Args.RegistrationID)
 	if err != nil || !ok {
 		return err
 	}
-	ev := g.d.Events.Get(reg.EventID)
 	if !events.Send(ev.Starts, g.d.Clock()) {
 		g.skip("promoted", "too_late", reg.ID)
 		return nil
@@ -152,11 +152,10 @@ type feedbackWorker struct {
 // Work invites an attendee to the event's feedback survey.
 func (w *feedbackWorker) Work(ctx context.Context, job *river.Job[store.FeedbackJob]) error {
 	g := w.g
-	reg, ok, err := g.jobRegistration(ctx, "feedback", job.Args.RegistrationID)
+	reg, ev, ok, err := g.jobRegistration(ctx, "feedback", job.Args.RegistrationID)
 	if err != nil || !ok {
 		return err
 	}
-	ev := g.d.Events.Get(reg.EventID)
 	def := g.d.Surveys.Current(ev.Feedback)
 	if reg.AttendedAt == nil || def == nil {
 		g.skip("feedback", "not_attended", reg.ID)
