@@ -78,14 +78,7 @@ func (d *decoder) survey(doc *yaml.Node) *Survey {
 		s.ID, _ = d.scalar(n, "", "id")
 	}
 	if n := f.get("languages"); n != nil {
-		if items, ok := d.list(n, "", "languages", "[uk, en]"); ok {
-			for j, it := range items {
-				d.lines.set(line(it), "languages", j)
-				if v, ok := d.scalar(it, "", "languages"); ok {
-					s.Languages = append(s.Languages, v)
-				}
-			}
-		}
+		s.Languages = d.languages(n)
 	}
 	if n := f.get("title"); n != nil {
 		s.Title = d.text(n, "", "title", "title")
@@ -93,21 +86,7 @@ func (d *decoder) survey(doc *yaml.Node) *Survey {
 	if n := f.get("intro"); n != nil {
 		s.Intro = d.text(n, "", "intro", "intro")
 	}
-	loc := time.UTC
-	if n := f.get("timezone"); n != nil {
-		if v, ok := d.scalar(n, "", "timezone"); ok {
-			s.TimeZone = v
-			l, err := time.LoadLocation(v)
-			if err != nil || v == "" || strings.EqualFold(v, "local") {
-				d.issuef(line(n), "unknown time zone %q; use an IANA name like Europe/Kyiv", v)
-				loc = nil
-			} else {
-				loc = l
-			}
-		}
-	} else if l, err := time.LoadLocation(DefaultTimeZone); err == nil {
-		loc = l
-	}
+	loc := d.timeZone(f, &s.TimeZone)
 	for _, k := range []string{"opens", "closes"} {
 		n := f.get(k)
 		if n == nil {
@@ -166,6 +145,20 @@ func (d *decoder) survey(doc *yaml.Node) *Survey {
 		}
 	}
 	return s
+}
+
+// languages decodes the list of languages, [uk, en].
+func (d *decoder) languages(n *yaml.Node) []string {
+	var out []string
+	if items, ok := d.list(n, "", "languages", "[uk, en]"); ok {
+		for j, it := range items {
+			d.lines.set(line(it), "languages", j)
+			if v, ok := d.scalar(it, "", "languages"); ok {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
 }
 
 // parseTime reads a time written as local time in loc (2026-01-01 09:00,

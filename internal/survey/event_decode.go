@@ -71,14 +71,7 @@ func (d *decoder) event(doc *yaml.Node) *Event {
 		e.ID, _ = d.scalar(n, "", "id")
 	}
 	if n := f.get("languages"); n != nil {
-		if items, ok := d.list(n, "", "languages", "[uk, en]"); ok {
-			for j, it := range items {
-				d.lines.set(line(it), "languages", j)
-				if v, ok := d.scalar(it, "", "languages"); ok {
-					e.Languages = append(e.Languages, v)
-				}
-			}
-		}
+		e.Languages = d.languages(n)
 	}
 	if n := f.get("title"); n != nil {
 		e.Title = d.text(n, "", "title", "title")

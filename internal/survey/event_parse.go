@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,20 +16,12 @@ import (
 // line): an event is usable only when there are no issues. That a feedback
 // survey exists is for the caller to check, who knows the surveys.
 func ParseEvent(file string, data []byte) (*Event, []Issue) {
-	e, _, issues := parseEvent(file, data)
-	if len(issues) > 0 {
-		return nil, issues
-	}
-	return e, nil
+	return usable(parseEvent(file, data))
 }
 
 // ParseEventFile reads and parses the event definition at path.
 func ParseEventFile(path string) (*Event, []Issue) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, []Issue{{File: path, Msg: readError(err)}}
-	}
-	return ParseEvent(path, data)
+	return parseFile(path, ParseEvent)
 }
 
 // LoadEvents parses every *.yaml and *.yml file in dir (not its

@@ -43,20 +43,30 @@ func (i Issue) String() string {
 // It returns the survey, or nil and every problem found (sorted by line): a
 // survey is usable only when there are no issues.
 func Parse(file string, data []byte) (*Survey, []Issue) {
-	s, _, issues := parse(file, data)
-	if len(issues) > 0 {
-		return nil, issues
-	}
-	return s, nil
+	return usable(parse(file, data))
 }
 
 // ParseFile reads and parses the survey definition at path.
 func ParseFile(path string) (*Survey, []Issue) {
+	return parseFile(path, Parse)
+}
+
+// usable returns a definition parsed with its lines and issues, or nil and
+// the issues when there are any.
+func usable[T any](def *T, _ lines, issues []Issue) (*T, []Issue) {
+	if len(issues) > 0 {
+		return nil, issues
+	}
+	return def, nil
+}
+
+// parseFile reads path and parses it with parse.
+func parseFile[T any](path string, parse func(string, []byte) (*T, []Issue)) (*T, []Issue) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, []Issue{{File: path, Msg: readError(err)}}
 	}
-	return Parse(path, data)
+	return parse(path, data)
 }
 
 // Load parses every *.yaml and *.yml file in dir (not its subdirectories), in
