@@ -123,16 +123,29 @@ func (c *Citizen) SendSticker() (int, error) {
 // SendPhoto sends a photo, in the three sizes Telegram makes of one.
 func (c *Citizen) SendPhoto() (int, error) {
 	return c.post(func(_ *chatState, m *tgMessage) error {
-		id := c.fileID("AgACAgIAAxkBAAI")
-		for i, side := range []int{90, 320, 1280} {
-			m.Photo = append(m.Photo, tgPhotoSize{
-				FileID:       id + strconv.Itoa(i),
-				FileUniqueID: "AQAD" + id[len(id)-6:] + strconv.Itoa(i),
-				Width:        side, Height: side * 3 / 4, FileSize: side * side / 10,
-			})
-		}
+		m.Photo = c.photoSizesLocked()
 		return nil
 	})
+}
+
+// photoSizesLocked makes the three sizes of a new photo; call it with the
+// server's lock held.
+func (c *Citizen) photoSizesLocked() []tgPhotoSize {
+	id := c.fileID("AgACAgIAAxkBAAI")
+	var sizes []tgPhotoSize
+	for i, side := range []int{90, 320, 1280} {
+		size := tgPhotoSize{
+			FileID:       id + strconv.Itoa(i),
+			FileUniqueID: "AQAD" + id[len(id)-6:] + strconv.Itoa(i),
+			Width:        side, Height: side * 3 / 4, FileSize: side * side / 10,
+		}
+		sizes = append(sizes, size)
+		// The bot may send it on by its file_id, as Telegram allows for
+		// files it received (the emulator has no bytes for it).
+		c.s.files[size.FileID] = &storedFile{id: size.FileID, uniqueID: size.FileUniqueID, kind: "photo",
+			name: "photo.jpg", mimeType: "image/jpeg", width: size.Width, height: size.Height}
+	}
+	return sizes
 }
 
 // SendVoice sends a voice message of three seconds.

@@ -11,6 +11,10 @@ const (
 	botBurst  = 30.0
 	chatRate  = 1.0 // messages a second into one private chat
 	chatBurst = 3.0
+	// Paid broadcasts: "up to 1000 messages per second". Telegram does not
+	// say how bursty; like the free budget, the burst is one second's worth.
+	paidRate  = 1000.0
+	paidBurst = 1000.0
 )
 
 // limitedMethod reports whether a method sends a message and so counts
@@ -21,6 +25,12 @@ func limitedMethod(name string) bool {
 		return true
 	}
 	return false
+}
+
+// paidBroadcast reports whether a request sends a message as a paid
+// broadcast: allow_paid_broadcast true, as a form value or in JSON.
+func paidBroadcast(method string, r *request) bool {
+	return limitedMethod(method) && r.flag("allow_paid_broadcast")
 }
 
 // bucket is a token bucket with a penalty: once it has refused a request it
@@ -61,27 +71,36 @@ func (b *bucket) refuse(now time.Time, d time.Duration) int {
 
 // limiter is the flood control of one bot. Guarded by Server.mu.
 type limiter struct {
-	bot   bucket
+	bot   bucket // messages without allow_paid_broadcast
+	paid  bucket // messages with it
 	chats map[int64]*bucket
 }
 
-// pause refuses every message for secs seconds, as after a 429.
+// pause refuses every message, paid or not, for secs seconds, as after a 429.
 func (l *limiter) pause(now time.Time, secs int) {
-	if until := now.Add(time.Duration(secs) * time.Second); until.After(l.bot.pausedUntil) {
-		l.bot.pausedUntil = until
+	until := now.Add(time.Duration(secs) * time.Second)
+	for _, b := range []*bucket{&l.bot, &l.paid} {
+		if until.After(b.pausedUntil) {
+			b.pausedUntil = until
+		}
 	}
 }
 
-// admit takes a token for a message into chatID, or returns the retry_after
-// of a 429. Without rates it only enforces pauses.
-func (l *limiter) admit(now time.Time, chatID int64, rates bool) int {
+// admit takes a token for a message into chatID, from the paid budget when
+// paid, or returns the retry_after of a 429. Without rates it only enforces
+// pauses.
+func (l *limiter) admit(now time.Time, chatID int64, paid, rates bool) int {
+	bot, rate, burst := &l.bot, botRate, botBurst
+	if paid {
+		bot, rate, burst = &l.paid, paidRate, paidBurst
+	}
 	if !rates {
-		if now.Before(l.bot.pausedUntil) {
-			return l.bot.refuse(now, l.bot.pausedUntil.Sub(now))
+		if now.Before(bot.pausedUntil) {
+			return bot.refuse(now, bot.pausedUntil.Sub(now))
 		}
 		return 0
 	}
-	waitBot := l.bot.wait(now, botRate, botBurst)
+	waitBot := bot.wait(now, rate, burst)
 	var chat *bucket
 	var waitChat time.Duration
 	if chatID > 0 {
@@ -92,7 +111,7 @@ func (l *limiter) admit(now time.Time, chatID int64, rates bool) int {
 		waitChat = chat.wait(now, chatRate, chatBurst)
 	}
 	if waitBot == 0 && waitChat == 0 {
-		l.bot.tokens--
+		bot.tokens--
 		if chat != nil {
 			chat.tokens--
 		}
@@ -100,7 +119,7 @@ func (l *limiter) admit(now time.Time, chatID int64, rates bool) int {
 	}
 	retry := 0
 	if waitBot > 0 {
-		retry = l.bot.refuse(now, waitBot)
+		retry = bot.refuse(now, waitBot)
 	}
 	if waitChat > 0 {
 		retry = max(retry, chat.refuse(now, waitChat))

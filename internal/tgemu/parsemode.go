@@ -2,10 +2,8 @@ package tgemu
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
 )
 
 const (
@@ -51,7 +49,8 @@ func plainText(text, parseMode string) (string, error) {
 	case "":
 		return text, nil
 	case "html":
-		return parseHTML(text)
+		plain, _, err := parseHTML(text)
+		return plain, err
 	case "markdownv2":
 		return parseMarkdownV2(text)
 	case "markdown":
@@ -62,118 +61,6 @@ func plainText(text, parseMode string) (string, error) {
 
 func entityError(format string, args ...any) error {
 	return badRequest("can't parse entities: %s", fmt.Sprintf(format, args...))
-}
-
-// htmlTags are the tags Telegram's HTML style understands.
-var htmlTags = map[string]bool{
-	"b": true, "strong": true, "i": true, "em": true, "u": true, "ins": true,
-	"s": true, "strike": true, "del": true, "span": true, "tg-spoiler": true,
-	"a": true, "code": true, "pre": true, "blockquote": true, "tg-emoji": true,
-}
-
-func parseHTML(text string) (string, error) {
-	var out strings.Builder
-	var open []string
-	for i := 0; i < len(text); {
-		switch text[i] {
-		case '<':
-			n, err := htmlTag(text, i, &open)
-			if err != nil {
-				return "", err
-			}
-			i += n
-		case '&':
-			decoded, n := htmlEntity(text[i:])
-			if n == 0 {
-				decoded, n = "&", 1 // Telegram keeps an ampersand that starts no entity
-			}
-			out.WriteString(decoded)
-			i += n
-		default:
-			out.WriteByte(text[i])
-			i++
-		}
-	}
-	if len(open) > 0 {
-		return "", entityError("Can't find end tag corresponding to start tag \"%s\"", open[len(open)-1])
-	}
-	return out.String(), nil
-}
-
-// htmlTag reads the start or end tag at text[at:], in the order Telegram's
-// parser checks it, and returns its length.
-func htmlTag(text string, at int, open *[]string) (int, error) {
-	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-	nameEnd := func(from int) int {
-		i := from
-		for i < len(text) && !isSpace(text[i]) && text[i] != '>' {
-			i++
-		}
-		return i
-	}
-	if strings.HasPrefix(text[at:], "</") {
-		if len(*open) == 0 {
-			return 0, entityError("Unexpected end tag at byte offset %d", at)
-		}
-		i := nameEnd(at + 2)
-		name := strings.ToLower(text[at+2 : i])
-		for i < len(text) && isSpace(text[i]) {
-			i++
-		}
-		if i == len(text) || text[i] != '>' {
-			return 0, entityError("Unclosed end tag at byte offset %d", at)
-		}
-		top := (*open)[len(*open)-1]
-		if name != "" && name != top {
-			return 0, entityError("Unmatched end tag at byte offset %d, expected \"</%s>\", found \"</%s>\"", at, top, name)
-		}
-		*open = (*open)[:len(*open)-1]
-		return i + 1 - at, nil
-	}
-	i := nameEnd(at + 1)
-	if i == len(text) {
-		return 0, entityError("Unclosed start tag at byte offset %d", at)
-	}
-	name := strings.ToLower(text[at+1 : i])
-	if !htmlTags[name] {
-		return 0, entityError("Unsupported start tag \"%s\" at byte offset %d", name, at)
-	}
-	end := strings.IndexByte(text[i:], '>') // attributes are not checked
-	if end < 0 {
-		return 0, entityError("Unclosed start tag at byte offset %d", at)
-	}
-	*open = append(*open, name)
-	return i + end + 1 - at, nil
-}
-
-// htmlEntity decodes the entity at the start of s: the four named ones
-// Telegram knows and numeric ones. n is 0 when s starts no entity.
-func htmlEntity(s string) (decoded string, n int) {
-	end := strings.IndexByte(s, ';')
-	if end < 2 || end > 10 {
-		return "", 0
-	}
-	name := s[1:end]
-	switch name {
-	case "lt":
-		return "<", end + 1
-	case "gt":
-		return ">", end + 1
-	case "amp":
-		return "&", end + 1
-	case "quot":
-		return `"`, end + 1
-	}
-	if num, ok := strings.CutPrefix(name, "#"); ok {
-		base := 10
-		if hex, ok := strings.CutPrefix(strings.ToLower(num), "x"); ok {
-			num, base = hex, 16
-		}
-		if v, err := strconv.ParseUint(num, base, 32); err == nil && utf8.ValidRune(rune(v)) {
-			return string(rune(v)), end + 1
-		}
-	}
-	return "", 0
 }
 
 // markdownV2Names name the entities of MarkdownV2 markers in error messages.

@@ -45,12 +45,20 @@ type Options struct {
 	// Limits turns on Telegram's flood control for sendMessage, sendPhoto,
 	// sendDocument, sendMediaGroup (one message per group) and sendLocation:
 	// 30 messages a second over the whole bot and 1 a second into one private
-	// chat, with bursts of 30 and 3. Over the limit the answer is 429 with
-	// retry_after N, and every such request to the same scope (the bot or the
-	// chat) is refused with 429 until those N seconds have passed; refusals do
-	// not extend the pause. A bot that honours retry_after thus meets one 429
-	// per pause (see Stats). Edits, callbacks and other methods are not limited.
+	// chat, with bursts of 30 and 3. Messages sent with allow_paid_broadcast
+	// (Telegram's paid broadcasts) count against a bot-wide budget of their
+	// own, 1000 a second with a burst of 1000, instead of the 30; the limit
+	// of each chat still applies to them. Over a limit the answer is 429 with
+	// retry_after N, and every such request to the same scope (the bot's free
+	// or paid budget, or the chat) is refused with 429 until those N seconds
+	// have passed; refusals do not extend the pause. A bot that honours
+	// retry_after thus meets one 429 per pause (see Stats). Edits, callbacks
+	// and other methods are not limited.
 	Limits bool
+	// PaidBroadcastDisabled refuses every message sent with
+	// allow_paid_broadcast with 400 "Bad Request: BALANCE_TOO_LOW", as
+	// Telegram would for a bot without the Stars to pay, and sends nothing.
+	PaidBroadcastDisabled bool
 	// WebhookTimeout is how long a webhook delivery may take before it counts
 	// as failed and is tried again; 0 means 60 s, as Telegram.
 	WebhookTimeout time.Duration
@@ -101,10 +109,11 @@ type Server struct {
 	failures []failure
 	losses   []failure
 
-	calls    map[string]int
-	errors   map[int]int
-	requests []Request // ring buffer of the request log
-	reqNext  int
+	calls        map[string]int
+	errors       map[int]int
+	paidMessages int       // successful requests with allow_paid_broadcast
+	requests     []Request // ring buffer of the request log
+	reqNext      int
 }
 
 // New returns a Server for the bot of opts.Token.
@@ -259,8 +268,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		var req *request
 		req, err = readRequest(w, r)
 		if err == nil {
-			rec.ChatID = req.chatID()
-			result, err = s.call(m, req)
+			rec.ChatID, rec.Paid = req.chatID(), paidBroadcast(m.name, req)
+			result, err = s.call(m, req, rec.Paid)
 			req.cleanup()
 		}
 	}
@@ -285,18 +294,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, tgResponse{OK: true, Result: result})
 }
 
-// call admits a request past injected failures and flood control, then
-// handles it.
-func (s *Server) call(m method, r *request) (any, error) {
-	if err := s.admit(m.name, r.chatID()); err != nil {
+// call admits a request past injected failures, refused paid broadcasts and
+// flood control, then handles it. paid: the request sends a message with
+// allow_paid_broadcast.
+func (s *Server) call(m method, r *request, paid bool) (any, error) {
+	if err := s.admit(m.name, r.chatID(), paid); err != nil {
 		return nil, err
 	}
 	return m.handle(s, r)
 }
 
 // admit lets a request through to its handler or refuses it with an injected
-// failure or a 429 of flood control.
-func (s *Server) admit(method string, chatID int64) error {
+// failure, a refused paid broadcast or a 429 of flood control.
+func (s *Server) admit(method string, chatID int64, paid bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now()
@@ -306,10 +316,14 @@ func (s *Server) admit(method string, chatID int64) error {
 		}
 		return f.err
 	}
-	if limitedMethod(method) {
-		if retry := s.limits.admit(now, chatID, s.opts.Limits); retry > 0 {
-			return tooManyRequests(retry)
-		}
+	if !limitedMethod(method) {
+		return nil
+	}
+	if paid && s.opts.PaidBroadcastDisabled {
+		return errPaidBroadcast
+	}
+	if retry := s.limits.admit(now, chatID, paid, s.opts.Limits); retry > 0 {
+		return tooManyRequests(retry)
 	}
 	return nil
 }
@@ -365,6 +379,11 @@ var (
 	errQueryTooOld     = badRequest("query is too old and response timeout expired or query ID is invalid")
 	errWebhookActive   = &apiError{code: http.StatusConflict, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}
 	errOtherPoller     = &apiError{code: http.StatusConflict, description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"}
+	// errPaidBroadcast: the exact answer for a paid broadcast the bot cannot
+	// pay for is not documented. BALANCE_TOO_LOW is the MTProto error for a
+	// Stars balance too low to pay (payments.sendStarsForm), and the Bot API
+	// passes MTProto errors on as "Bad Request: NAME"; a guess, not a record.
+	errPaidBroadcast = badRequest("BALANCE_TOO_LOW")
 )
 
 // signal wakes every goroutine waiting for a change. It is guarded by

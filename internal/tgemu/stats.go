@@ -12,6 +12,7 @@ type Request struct {
 	Time       time.Time // when the request arrived
 	Code       int       // HTTP status of the answer: 200, 400, 429, …
 	RetryAfter int       // the retry_after of a 429, in seconds
+	Paid       bool      // a message sent with allow_paid_broadcast
 }
 
 // Stats counts the bot's calls.
@@ -19,6 +20,11 @@ type Stats struct {
 	Calls           map[string]int // requests by method, failed ones included
 	Errors          map[int]int    // error answers by HTTP status
 	TooManyRequests int            // 429 answers, from flood control or FailNext
+	// PaidMessages counts the requests sent with allow_paid_broadcast that
+	// succeeded (a media group counts once, as in flood control). Telegram
+	// charges Stars only for those beyond the free 30 a second; the emulator
+	// does not count Stars.
+	PaidMessages int
 }
 
 // record counts and logs a request and reports whether its answer must be
@@ -29,6 +35,8 @@ func (s *Server) record(rec Request) (lose bool) {
 	s.calls[rec.Method]++
 	if rec.Code != http.StatusOK {
 		s.errors[rec.Code]++
+	} else if rec.Paid {
+		s.paidMessages++
 	}
 	if n := s.opts.RequestLog; n > 0 {
 		if len(s.requests) < n {
@@ -54,6 +62,7 @@ func (s *Server) Stats() Stats {
 		st.Errors[k] = v
 	}
 	st.TooManyRequests = s.errors[http.StatusTooManyRequests]
+	st.PaidMessages = s.paidMessages
 	return st
 }
 

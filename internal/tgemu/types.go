@@ -32,29 +32,35 @@ type tgChat struct {
 }
 
 type tgMessage struct {
-	MessageID      int                     `json:"message_id"`
-	From           *tgUser                 `json:"from,omitempty"`
-	Chat           tgChat                  `json:"chat"`
-	Date           int64                   `json:"date"`
-	EditDate       int64                   `json:"edit_date,omitempty"`
-	ReplyToMessage *tgMessage              `json:"reply_to_message,omitempty"`
-	MediaGroupID   string                  `json:"media_group_id,omitempty"`
-	Text           string                  `json:"text,omitempty"`
-	Entities       []tgMessageEntity       `json:"entities,omitempty"`
-	Document       *tgDocument             `json:"document,omitempty"`
-	Photo          []tgPhotoSize           `json:"photo,omitempty"`
-	Sticker        *tgSticker              `json:"sticker,omitempty"`
-	Voice          *tgVoice                `json:"voice,omitempty"`
-	Caption        string                  `json:"caption,omitempty"`
-	Contact        *tgContact              `json:"contact,omitempty"`
-	Location       *tgLocation             `json:"location,omitempty"`
-	ReplyMarkup    *tgInlineKeyboardMarkup `json:"reply_markup,omitempty"`
+	MessageID       int                     `json:"message_id"`
+	From            *tgUser                 `json:"from,omitempty"`
+	Chat            tgChat                  `json:"chat"`
+	Date            int64                   `json:"date"`
+	EditDate        int64                   `json:"edit_date,omitempty"`
+	ReplyToMessage  *tgMessage              `json:"reply_to_message,omitempty"`
+	MediaGroupID    string                  `json:"media_group_id,omitempty"`
+	Text            string                  `json:"text,omitempty"`
+	Entities        []tgMessageEntity       `json:"entities,omitempty"`
+	Document        *tgDocument             `json:"document,omitempty"`
+	Photo           []tgPhotoSize           `json:"photo,omitempty"`
+	Sticker         *tgSticker              `json:"sticker,omitempty"`
+	Voice           *tgVoice                `json:"voice,omitempty"`
+	Caption         string                  `json:"caption,omitempty"`
+	CaptionEntities []tgMessageEntity       `json:"caption_entities,omitempty"`
+	Contact         *tgContact              `json:"contact,omitempty"`
+	Location        *tgLocation             `json:"location,omitempty"`
+	ReplyMarkup     *tgInlineKeyboardMarkup `json:"reply_markup,omitempty"`
 }
 
+// tgMessageEntity marks a stretch of a text or caption; offsets and lengths
+// are in UTF-16 code units.
 type tgMessageEntity struct {
-	Type   string `json:"type"`
-	Offset int    `json:"offset"`
-	Length int    `json:"length"`
+	Type          string `json:"type"`
+	Offset        int    `json:"offset"`
+	Length        int    `json:"length"`
+	URL           string `json:"url,omitempty"`             // text_link
+	Language      string `json:"language,omitempty"`        // pre
+	CustomEmojiID string `json:"custom_emoji_id,omitempty"` // custom_emoji
 }
 
 type tgDocument struct {
