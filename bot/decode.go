@@ -41,9 +41,13 @@ func decode(u tgbotapi.Update) (d dialogue.Update, ok bool) {
 		case m.Location != nil:
 			d.Location = &dialogue.Location{Lat: m.Location.Latitude, Lon: m.Location.Longitude}
 		case m.Text != "":
-			d.Text = m.Text
+			d.Text, d.HTML = m.Text, formatHTML(m.Text, m.Entities)
 		default:
 			d.Unsupported = unsupportedKind(m)
+			if len(m.Photo) > 0 {
+				d.Photo = m.Photo[len(m.Photo)-1].FileID // the largest size
+				d.Caption, d.HTML = m.Caption, formatHTML(m.Caption, m.CaptionEntities)
+			}
 		}
 		return d, true
 	}

@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -17,14 +19,23 @@ import (
 // Sender owns the bot's outgoing budget: one rate limit for the whole bot,
 // and a pause for everyone when Telegram answers 429. It retries temporary
 // failures a bounded number of times and never retries a blocked citizen.
+//
+// With Shared budgets (Redis) the limit and the pause hold for every
+// replica together; each process also keeps its own limiter and pause, which
+// alone hold while Redis is unreachable. Broadcast messages may go as paid
+// broadcasts (allow_paid_broadcast) at their own, higher rate.
 type Sender struct {
-	api     *tgbotapi.BotAPI
-	limiter *rate.Limiter
-	log     *slog.Logger
-	metrics *Metrics
+	api        *tgbotapi.BotAPI
+	limiter    *rate.Limiter // this process's share of the free budget
+	paid       *rate.Limiter // paid broadcasts; nil when off
+	shared     SharedBudget  // the free budget of every replica; nil: none
+	sharedPaid SharedBudget
+	log        *slog.Logger
+	metrics    *Metrics
 
-	mu          sync.Mutex
-	pausedUntil time.Time
+	mu           sync.Mutex
+	pausedUntil  time.Time
+	sharedFailed time.Time // last warning about the shared budget
 
 	// urgent counts conversation messages waiting for the budget; bulk
 	// messages (broadcasts) wait while there are any.
@@ -32,6 +43,23 @@ type Sender struct {
 	// bulkTurn lets one bulk message at a time wait for a token, so that a
 	// conversation's message is never queued behind more than one of them.
 	bulkTurn sync.Mutex
+}
+
+// SharedBudget is a budget every replica shares (budget.Budget on Redis).
+type SharedBudget interface {
+	Wait(ctx context.Context) error
+	Pause(ctx context.Context, d time.Duration) error
+}
+
+// SenderOptions configure a Sender.
+type SenderOptions struct {
+	Rate rate.Limit // messages a second for the whole bot (rate.Inf: no limit)
+	// PaidRate > 0 sends broadcast messages as paid broadcasts
+	// (allow_paid_broadcast) at up to this many a second, apart from Rate.
+	PaidRate rate.Limit
+	// Shared and SharedPaid, when set, hold Rate and PaidRate across
+	// replicas; they must be built with the same rates.
+	Shared, SharedPaid SharedBudget
 }
 
 // sendAttempts bounds the tries of one request (429s and temporary failures).
@@ -42,11 +70,31 @@ const sendAttempts = 5
 // restart), a full second's burst on top of what Telegram already counted
 // would meet flood control again.
 func NewSender(api *tgbotapi.BotAPI, perSecond rate.Limit, log *slog.Logger, m *Metrics) *Sender {
-	burst := max(int(perSecond)/5, 1)
-	if perSecond == rate.Inf {
-		burst = 1
+	return NewSenderWith(api, SenderOptions{Rate: perSecond}, log, m)
+}
+
+// NewSenderWith returns a Sender configured by o.
+func NewSenderWith(api *tgbotapi.BotAPI, o SenderOptions, log *slog.Logger, m *Metrics) *Sender {
+	s := &Sender{api: api, limiter: newLimiter(o.Rate), shared: o.Shared, log: log, metrics: m}
+	if o.PaidRate > 0 {
+		s.paid, s.sharedPaid = newLimiter(o.PaidRate), o.SharedPaid
 	}
-	return &Sender{api: api, limiter: rate.NewLimiter(perSecond, burst), log: log, metrics: m}
+	return s
+}
+
+// Burst is a fifth of a second's worth of messages (at least one).
+func Burst(perSecond rate.Limit) int {
+	if perSecond == rate.Inf {
+		return 1
+	}
+	return max(int(perSecond)/5, 1)
+}
+
+func newLimiter(perSecond rate.Limit) *rate.Limiter {
+	if perSecond == 0 {
+		perSecond = rate.Inf
+	}
+	return rate.NewLimiter(perSecond, Burst(perSecond))
 }
 
 // Deliver sends the replies of one update in order. A harmless refusal (an
@@ -62,11 +110,29 @@ func (s *Sender) DeliverBulk(ctx context.Context, outs []dialogue.Out) error {
 	return s.deliver(ctx, outs, true)
 }
 
-func (s *Sender) deliver(ctx context.Context, outs []dialogue.Out, bulk bool) error {
+// A class of message decides which budget it waits for.
+type class int
+
+const (
+	urgent class = iota // conversation replies and everything else
+	bulk                // broadcast messages on the free budget, after urgent ones
+	paid                // broadcast messages sent as paid broadcasts
+)
+
+func (s *Sender) deliver(ctx context.Context, outs []dialogue.Out, isBulk bool) error {
 	var errs []error
 	for _, o := range outs {
 		c, method := render(o)
-		err := s.do(ctx, method, c, bulk)
+		call := func() (*tgbotapi.APIResponse, error) { return s.api.Request(c) }
+		cl := urgent
+		if isBulk {
+			cl = bulk
+			if params, ok := paidParams(o); ok && s.paid != nil {
+				cl = paid
+				call = func() (*tgbotapi.APIResponse, error) { return s.api.MakeRequest(method, params) }
+			}
+		}
+		_, err := s.request(ctx, method, call, cl)
 		switch {
 		case err == nil, errors.Is(err, ErrNotModified), errors.Is(err, ErrQueryTooOld):
 		case errors.Is(err, ErrBlocked):
@@ -81,24 +147,42 @@ func (s *Sender) deliver(ctx context.Context, outs []dialogue.Out, bulk bool) er
 // Do sends one request within the budget, waiting out 429 pauses and
 // retrying temporary failures.
 func (s *Sender) Do(ctx context.Context, method string, c tgbotapi.Chattable) error {
-	return s.do(ctx, method, c, false)
+	_, err := s.request(ctx, method, func() (*tgbotapi.APIResponse, error) { return s.api.Request(c) }, urgent)
+	return err
 }
 
-func (s *Sender) do(ctx context.Context, method string, c tgbotapi.Chattable, bulk bool) error {
+// SendMessage sends one message (Kind Send) as Deliver does and returns its
+// message_id, for a message to edit later.
+func (s *Sender) SendMessage(ctx context.Context, o dialogue.Out) (int, error) {
+	c, method := render(o)
+	resp, err := s.request(ctx, method, func() (*tgbotapi.APIResponse, error) { return s.api.Request(c) }, urgent)
+	if err != nil {
+		return 0, err
+	}
+	var m struct {
+		MessageID int `json:"message_id"`
+	}
+	if err := json.Unmarshal(resp.Result, &m); err != nil || m.MessageID == 0 {
+		return 0, fmt.Errorf("bot: %s: no message_id in the answer", method)
+	}
+	return m.MessageID, nil
+}
+
+func (s *Sender) request(ctx context.Context, method string, call func() (*tgbotapi.APIResponse, error), cl class) (*tgbotapi.APIResponse, error) {
 	var err error
 	for attempt := range sendAttempts {
-		if err := s.wait(ctx, method != "answerCallbackQuery", bulk); err != nil {
-			return err
+		if err := s.wait(ctx, method != "answerCallbackQuery", cl); err != nil {
+			return nil, err
 		}
-		_, raw := s.api.Request(c)
+		resp, raw := call()
 		err = classify(method, raw)
 		s.metrics.Requests.WithLabelValues(method, outcome(err)).Inc()
 		var throttled *ThrottledError
 		switch {
 		case err == nil:
-			return nil
+			return resp, nil
 		case errors.As(err, &throttled):
-			s.pause(throttled.RetryAfter)
+			s.pause(ctx, throttled.RetryAfter)
 			s.log.Warn("telegram throttled the bot", "method", method, "retry_after", throttled.RetryAfter)
 			if method == "answerCallbackQuery" { // not held by wait: honour retry_after here
 				sleep(ctx, throttled.RetryAfter)
@@ -107,25 +191,55 @@ func (s *Sender) do(ctx context.Context, method string, c tgbotapi.Chattable, bu
 			backoff := time.Duration(200*(attempt+1)*(attempt+1)) * time.Millisecond
 			select {
 			case <-ctx.Done():
-				return ctx.Err()
+				return nil, ctx.Err()
 			case <-time.After(backoff):
 			}
 		default:
-			return err
+			return nil, err
 		}
 	}
-	return err
+	return nil, err
+}
+
+// paidParams is a broadcast message as a paid broadcast request; ok is false
+// for anything but a text or a photo by file_id (which is all a broadcast
+// sends). tgbotapi v5 has no allow_paid_broadcast, so the request is built
+// here, the way render's configs build theirs.
+func paidParams(o dialogue.Out) (tgbotapi.Params, bool) {
+	if o.Kind != dialogue.Send || len(o.Keyboard) > 0 || o.RemoveKeyboard {
+		return nil, false
+	}
+	p := tgbotapi.Params{"parse_mode": tgbotapi.ModeHTML, "allow_paid_broadcast": "true"}
+	p.AddNonZero64("chat_id", o.ChatID)
+	if kb := inline(o.Buttons); kb != nil {
+		if err := p.AddInterface("reply_markup", kb); err != nil {
+			return nil, false
+		}
+	}
+	if o.Photo != "" {
+		p["photo"] = o.Photo
+		p.AddNonEmpty("caption", o.Text)
+		return p, true
+	}
+	p["text"] = o.Text
+	p["disable_web_page_preview"] = "true"
+	return p, true
 }
 
 // wait blocks until no 429 pause is running and the rate limit allows one
 // more message. Answers to callback queries are not messages: they go at once,
 // so that a tap never spins until Telegram calls the query too old. A bulk
-// message also waits while a conversation's message waits.
-func (s *Sender) wait(ctx context.Context, message, bulk bool) error {
+// message also waits while a conversation's message waits; a paid one has a
+// budget of its own.
+func (s *Sender) wait(ctx context.Context, message bool, cl class) error {
 	if !message {
 		return nil
 	}
-	if bulk {
+	limiter, shared := s.limiter, s.shared
+	switch cl {
+	case paid:
+		limiter, shared = s.paid, s.sharedPaid
+	case bulk:
 		s.bulkTurn.Lock()
 		defer s.bulkTurn.Unlock()
 		for s.urgent.Load() > 0 {
@@ -133,7 +247,7 @@ func (s *Sender) wait(ctx context.Context, message, bulk bool) error {
 				return err
 			}
 		}
-	} else {
+	default:
 		s.urgent.Add(1)
 		defer s.urgent.Add(-1)
 	}
@@ -141,14 +255,36 @@ func (s *Sender) wait(ctx context.Context, message, bulk bool) error {
 		if err := s.waitPause(ctx); err != nil {
 			return err
 		}
-		if err := s.limiter.Wait(ctx); err != nil {
+		if err := limiter.Wait(ctx); err != nil {
 			return err
+		}
+		if shared != nil {
+			if err := shared.Wait(ctx); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				s.sharedDown(err) // this process's own limit and pause still hold
+			}
 		}
 		// A 429 may have come while this message waited for its turn:
 		// then it waits the pause out (and its turn again).
 		if !s.paused() {
 			return nil
 		}
+	}
+}
+
+// sharedDown warns, at most once a minute, that the shared budget is out of
+// reach.
+func (s *Sender) sharedDown(err error) {
+	s.mu.Lock()
+	warn := time.Since(s.sharedFailed) > time.Minute
+	if warn {
+		s.sharedFailed = time.Now()
+	}
+	s.mu.Unlock()
+	if warn {
+		s.log.Warn("shared sending budget unavailable; this replica keeps its own limit", "error", err)
 	}
 }
 
@@ -183,12 +319,21 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (s *Sender) pause(d time.Duration) {
+// pause stops this process's sending for d, and every replica's through the
+// shared budgets.
+func (s *Sender) pause(ctx context.Context, d time.Duration) {
 	s.mu.Lock()
 	if until := time.Now().Add(d); until.After(s.pausedUntil) {
 		s.pausedUntil = until
 	}
 	s.mu.Unlock()
+	for _, b := range []SharedBudget{s.shared, s.sharedPaid} {
+		if b != nil {
+			if err := b.Pause(context.WithoutCancel(ctx), d); err != nil {
+				s.sharedDown(err)
+			}
+		}
+	}
 }
 
 func outcome(err error) string {
@@ -250,6 +395,14 @@ func render(o dialogue.Out) (tgbotapi.Chattable, string) {
 			kb = &tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}
 		}
 		return tgbotapi.NewEditMessageReplyMarkup(o.ChatID, o.MessageID, *kb), "editMessageReplyMarkup"
+	}
+	if o.Photo != "" {
+		p := tgbotapi.NewPhoto(o.ChatID, tgbotapi.FileID(o.Photo))
+		p.Caption, p.ParseMode = o.Text, tgbotapi.ModeHTML
+		if kb := inline(o.Buttons); kb != nil {
+			p.ReplyMarkup = *kb
+		}
+		return p, "sendPhoto"
 	}
 	m := tgbotapi.NewMessage(o.ChatID, o.Text)
 	m.ParseMode = tgbotapi.ModeHTML

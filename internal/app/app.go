@@ -30,6 +30,7 @@ import (
 	"github.com/hromada/hromada/bot"
 	"github.com/hromada/hromada/internal/api"
 	"github.com/hromada/hromada/internal/broadcast"
+	"github.com/hromada/hromada/internal/budget"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/dialogue"
 	"github.com/hromada/hromada/internal/locale"
@@ -161,12 +162,8 @@ func (a *App) Start() error {
 		Store: a.Store, State: a.State, Catalog: cat, Surveys: a.Surveys, Events: a.Events, Clock: a.Clock,
 		Notice: a.Notice, ContactRetention: a.Config.ContactRetention, ExportKey: []byte(a.Config.PseudonymKey), Log: a.Log, Metrics: dialogue.NewMetrics(a.Registry),
 	})
-	limit := rate.Limit(a.Config.RateLimit)
-	if limit == 0 {
-		limit = rate.Inf
-	}
 	bm := bot.NewMetrics(a.Registry)
-	a.Bot = &bot.Bot{API: api, Dialogue: a.Dialogue, Sender: bot.NewSender(api, limit, a.Log, bm), Log: a.Log, Metrics: bm, Healthy: a.Healthy, Reach: a.Store.SetReachable}
+	a.Bot = &bot.Bot{API: api, Dialogue: a.Dialogue, Sender: bot.NewSenderWith(api, a.senderOptions(), a.Log, bm), Log: a.Log, Metrics: bm, Healthy: a.Healthy, Reach: a.Store.SetReachable}
 	a.Jobs, err = river.NewClient(riverpgxv5.New(a.Store.Pool()), &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 16}},
 		Workers: a.Dialogue.Workers(a.deliverJob),
@@ -185,8 +182,56 @@ func (a *App) Start() error {
 	if err != nil {
 		return fmt.Errorf("app: river: %w", err)
 	}
-	a.Broadcasts = &broadcast.Engine{Store: a.Store, Send: a.sendBroadcast, Clock: a.Clock, Log: a.Log}
+	a.Broadcasts = &broadcast.Engine{Store: a.Store, Send: a.sendBroadcast, Clock: a.Clock, Log: a.Log, Progress: a.broadcastProgress}
 	return nil
+}
+
+// senderOptions are the bot's outgoing budgets: RATE_LIMIT and, when on,
+// PAID_BROADCAST_RATE, each shared by every replica through Redis (under
+// the key prefix, so replicas of one bot must share it) and kept by each
+// process too, for when Redis is out of reach.
+func (a *App) senderOptions() bot.SenderOptions {
+	limit := rate.Limit(a.Config.RateLimit)
+	if limit == 0 {
+		limit = rate.Inf
+	}
+	o := bot.SenderOptions{Rate: limit, Shared: budget.New(a.Redis, a.Config.RedisPrefix, float64(limit), bot.Burst(limit))}
+	if paid := rate.Limit(a.Config.PaidRate); paid > 0 {
+		o.PaidRate, o.SharedPaid = paid, budget.New(a.Redis, a.Config.RedisPrefix+"paid:", float64(paid), bot.Burst(paid))
+	}
+	return o
+}
+
+// broadcastProgress keeps the progress message of a broadcast composed in
+// Telegram up to date: edited in place, or sent when there is none yet (a
+// scheduled broadcast that just started), by one replica. The end is the
+// report job's.
+func (a *App) broadcastProgress(ctx context.Context, b store.Broadcast, c store.DeliveryCounts, done bool) {
+	if done || b.NotifyChat == 0 {
+		return
+	}
+	b, err := a.Store.Broadcast(ctx, b.ID)
+	if err != nil || b.Status != store.BroadcastRunning {
+		return
+	}
+	o := a.Dialogue.BroadcastProgress(b, c, a.Clock())
+	if b.NotifyMessage > 0 {
+		o.Kind = dialogue.Edit
+		if err := a.Bot.Sender.Deliver(ctx, []dialogue.Out{o}); err != nil {
+			a.Log.Warn("broadcast progress not shown", "broadcast", b.ID, "error", err)
+		}
+		return
+	}
+	if ok, err := a.Store.ClaimProgressMessage(ctx, b.ID); err != nil || !ok {
+		return
+	}
+	msg, err := a.Bot.Sender.SendMessage(ctx, o)
+	if err != nil {
+		a.Log.Warn("broadcast progress not shown", "broadcast", b.ID, "error", err)
+	}
+	if err := a.Store.SetProgressMessage(context.WithoutCancel(ctx), b.ID, msg); err != nil {
+		a.Log.Warn("broadcast progress message not recorded", "broadcast", b.ID, "error", err)
+	}
 }
 
 // sendBroadcast sends one broadcast message, after the conversations'

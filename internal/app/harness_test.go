@@ -28,6 +28,8 @@ type env struct {
 	state *state.State // the test's own view of the bot's Redis keys
 	db    *pgxpool.Pool
 	logs  *syncBuffer
+	// tune, when set, adjusts each App before it runs.
+	tune func(*app.App)
 
 	app    *app.App
 	cancel context.CancelFunc
@@ -92,6 +94,9 @@ func (e *env) start() {
 	if err := a.Start(); err != nil {
 		a.Close()
 		e.t.Fatal(err)
+	}
+	if e.tune != nil {
+		e.tune(a)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e.app, e.cancel, e.done = a, cancel, make(chan struct{})

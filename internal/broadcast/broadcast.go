@@ -29,9 +29,11 @@ type Engine struct {
 	Poll    time.Duration // how often to look for running broadcasts (default 1 s)
 	Clock   func() time.Time
 	Log     *slog.Logger
-	// Progress, when set, is called after each broadcast's round of work
-	// with its counts (for a progress message, metrics).
-	Progress func(ctx context.Context, b store.Broadcast, c store.DeliveryCounts, done bool)
+	// Progress, when set, is called every ProgressEvery (default 5 s)
+	// while a broadcast is sent, and after each round of work, with its
+	// counts (for a progress message, metrics).
+	Progress      func(ctx context.Context, b store.Broadcast, c store.DeliveryCounts, done bool)
+	ProgressEvery time.Duration
 }
 
 // Run works until ctx ends. Stopping waits for the messages in flight.
@@ -68,6 +70,10 @@ func (e *Engine) work(ctx context.Context, id int64) {
 		return
 	}
 	send := func(ctx context.Context, d store.Delivery) string { return e.Send(ctx, b, d) }
+	stop := make(chan struct{})
+	ticking := e.tick(ctx, b, stop)
+	defer func() { <-ticking }()
+	defer close(stop)
 	var wg sync.WaitGroup
 	for range e.Workers {
 		wg.Go(func() {
@@ -98,12 +104,46 @@ func (e *Engine) work(ctx context.Context, id int64) {
 		e.Log.Warn("broadcasts: cannot finish", "broadcast", id, "error", err)
 		return
 	}
-	if e.Progress != nil {
-		if c, err := e.Store.CountDeliveries(ctx, id); err == nil {
-			e.Progress(ctx, b, c, done)
-		}
-	}
+	e.progress(ctx, b, done)
 	if done {
 		e.Log.Info("broadcast finished", "broadcast", id)
+	}
+}
+
+// tick calls Progress every ProgressEvery until stop is closed; the channel
+// it returns is closed once it has stopped.
+func (e *Engine) tick(ctx context.Context, b store.Broadcast, stop <-chan struct{}) <-chan struct{} {
+	stopped := make(chan struct{})
+	every := e.ProgressEvery
+	if every <= 0 {
+		every = 5 * time.Second
+	}
+	go func() {
+		defer close(stopped)
+		if e.Progress == nil {
+			return
+		}
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				e.progress(ctx, b, false)
+			}
+		}
+	}()
+	return stopped
+}
+
+func (e *Engine) progress(ctx context.Context, b store.Broadcast, done bool) {
+	if e.Progress == nil {
+		return
+	}
+	if c, err := e.Store.CountDeliveries(ctx, b.ID); err == nil {
+		e.Progress(ctx, b, c, done)
 	}
 }

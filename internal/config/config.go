@@ -32,6 +32,7 @@ type Config struct {
 	NoticeFile       string        // NOTICE_FILE: the privacy notice (empty: the built-in one)
 	ContactRetention time.Duration // CONTACT_RETENTION: how long phone numbers and locations are kept at most
 	RateLimit        float64       // RATE_LIMIT: outgoing messages per second for the whole bot
+	PaidRate         float64       // PAID_BROADCAST_RATE: broadcast messages per second as paid broadcasts; 0: off
 	Workers          int           // WORKERS: updates handled at once (different chats)
 	PollTimeout      time.Duration // POLL_TIMEOUT: getUpdates long-poll timeout
 	LogLevel         string        // LOG_LEVEL: debug, info, warn, error
@@ -62,6 +63,7 @@ func (c *Config) settings() []setting {
 		{"CONTACT_RETENTION", "contact-retention", "how long phone numbers and locations are kept at most, unless a survey's retention is shorter (0: as long as the response)", &c.ContactRetention},
 		{"NOTICE_FILE", "notice", "YAML file of the privacy notice (version and text per language); empty: the built-in notice", &c.NoticeFile},
 		{"RATE_LIMIT", "rate-limit", "messages per second the bot sends at most (0: no limit, for load tests against the emulator)", &c.RateLimit},
+		{"PAID_BROADCAST_RATE", "paid-broadcast-rate", "send broadcasts as Telegram paid broadcasts (allow_paid_broadcast, 0.1 Star each beyond the free limit) at up to this many messages per second, on top of RATE_LIMIT; 0: off", &c.PaidRate},
 		{"WORKERS", "workers", "updates of different chats handled at once", &c.Workers},
 		{"POLL_TIMEOUT", "poll-timeout", "long-poll timeout of getUpdates", &c.PollTimeout},
 		{"LOG_LEVEL", "log-level", "debug, info, warn or error", &c.LogLevel},
@@ -187,6 +189,9 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit < 0 || c.RateLimit > 1000 {
 		bad("RATE_LIMIT", "must be between 0 (no limit: load tests against the emulator only) and 1000 messages per second")
+	}
+	if c.PaidRate < 0 || c.PaidRate > 1000 {
+		bad("PAID_BROADCAST_RATE", "must be between 0 (off) and 1000 messages per second (Telegram's paid broadcast limit)")
 	}
 	if c.Workers < 1 || c.Workers > 10000 {
 		bad("WORKERS", "must be between 1 and 10000")

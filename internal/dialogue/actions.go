@@ -60,10 +60,12 @@ const (
 
 	opBroadcastOpen  = 'B' // arg "<survey key>.<broadcast id base 36>": open a survey from an invitation
 	opBroadcastEvent = 'G' // arg "<event key>.<broadcast id base 36>": show an event from an invitation
+	opCompose        = 'C' // organisers; arg "<draft id base 36>.<verb>[.<param>]": see compose.go
+	opBroadcasts     = 'K' // organisers; arg "<broadcast id base 36>.<i|x|X|n>" or "list": /broadcasts
 )
 
 // argOps take one argument and nothing else.
-const argOps = "aloEFRvguULMTPZWBG"
+const argOps = "aloEFRvguULMTPZWBGCK"
 
 // surveyOps take a response, a position and (some) an index.
 const surveyOps = "ctdsbxynkeqr"

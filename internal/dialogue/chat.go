@@ -16,7 +16,8 @@ const chatVersion = 2
 
 // Chat is one chat's dialogue state, kept in Redis as JSON. Everything in it
 // can be rebuilt from Postgres (rebuild), except a deep link given before
-// consent and a multi-choice selection not yet confirmed.
+// consent, a multi-choice selection not yet confirmed and the typed step an
+// organiser's broadcast draft waits for (its buttons work without it).
 type Chat struct {
 	V         int             `json:"v"`
 	Lang      string          `json:"lang"`
@@ -28,6 +29,7 @@ type Chat struct {
 	EventFrom string          `json:"event_from,omitempty"`    // "<event id> broadcast:<id>": the invitation that showed it
 	Session   *survey.Session `json:"session,omitempty"`       // the survey in progress
 	Keyboard  bool            `json:"keyboard,omitempty"`      // a reply keyboard is shown
+	Compose   *Compose        `json:"compose,omitempty"`       // an organiser's broadcast being composed
 }
 
 // rebuild makes a Chat from Postgres: the citizen (consent, language) and

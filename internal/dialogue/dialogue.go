@@ -33,6 +33,12 @@ type Update struct {
 	Contact     *Contact  // a shared contact
 	Location    *Location // a shared location
 	Unsupported string    // kind of a message the bot cannot take: "sticker", "photo", "voice", …
+	// HTML is Text, or a photo's caption, with its formatting as Telegram
+	// HTML; Photo is a photo's file_id. Only organisers' broadcasts use
+	// them: a citizen's photo is Unsupported.
+	HTML    string
+	Photo   string
+	Caption string // a photo's caption as plain text
 }
 
 // Callback is a tapped inline button.
@@ -88,6 +94,7 @@ type Out struct {
 	Alert      bool
 
 	Files []File // Document, Album
+	Photo string // Send: a photo by file_id, with Text as its caption
 
 	Lat, Lon float64 // Point
 }

@@ -32,7 +32,47 @@ func (g *Dialogue) Workers(send Deliver) *river.Workers {
 	river.AddWorker(w, &feedbackWorker{g: g, send: send})
 	river.AddWorker(w, &retentionWorker{g: g})
 	river.AddWorker(w, &broadcastStartWorker{g: g})
+	river.AddWorker(w, &broadcastReportWorker{g: g, send: send})
 	return w
+}
+
+type broadcastReportWorker struct {
+	river.WorkerDefaults[store.BroadcastReportJob]
+	g    *Dialogue
+	send Deliver
+}
+
+// Work tells the organiser who composed a broadcast how it ended: the
+// progress message shows the final counts (without its stop button) and a
+// new message, which notifies, reports the results so far.
+func (w *broadcastReportWorker) Work(ctx context.Context, job *river.Job[store.BroadcastReportJob]) error {
+	g := w.g
+	b, err := g.d.Store.Broadcast(ctx, job.Args.BroadcastID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if b.NotifyChat == 0 {
+		return nil
+	}
+	r, err := g.d.Store.Results(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	var outs []Out
+	if b.NotifyMessage > 0 {
+		p := g.BroadcastProgress(b, r.DeliveryCounts, g.d.Clock())
+		p.Kind, p.Buttons = Edit, nil
+		outs = append(outs, p)
+	}
+	outs = append(outs, Out{Kind: Send, ChatID: b.NotifyChat, Text: g.BroadcastReport(b, r, b.NotifyLang)})
+	err = w.send(ctx, outs)
+	if errors.Is(err, ErrUnreachable) {
+		return nil
+	}
+	return err
 }
 
 type broadcastStartWorker struct {

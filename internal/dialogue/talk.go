@@ -123,6 +123,13 @@ func (t *talk) run(ctx context.Context) error {
 		return t.onCommand(ctx, cmd, arg)
 	}
 	m.Updates.WithLabelValues("input").Inc()
+	if t.c.Compose != nil && t.c.Compose.Wait != "" {
+		if ok, err := t.allowed(ctx, "broadcast", store.RoleOrganiser); !ok || err != nil {
+			t.c.Compose = nil
+			return err
+		}
+		return t.composeInput(ctx)
+	}
 	if t.c.Session == nil {
 		if t.u.Unsupported != "" {
 			t.send(Out{Text: esc(t.T("err_unsupported"))})
@@ -241,6 +248,16 @@ func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
 	case "forget":
 		t.askForget()
 		return nil
+	case "broadcast":
+		if ok, err := t.allowed(ctx, cmd, store.RoleOrganiser); !ok || err != nil {
+			return err
+		}
+		return t.startCompose(ctx)
+	case "broadcasts":
+		if ok, err := t.allowed(ctx, cmd, store.RoleOrganiser); !ok || err != nil {
+			return err
+		}
+		return t.broadcastList(ctx, false)
 	case "checkin":
 		if ok, err := t.allowed(ctx, cmd, store.RoleOrganiser); !ok || err != nil {
 			return err
@@ -277,6 +294,14 @@ func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
 		t.pickSurvey(opResult, "results_pick")
 		return nil
 	case "cancel":
+		if cs := t.c.Compose; cs != nil {
+			if err := t.retry(ctx, func(ctx context.Context) error { return t.g.d.Store.DeleteDraft(ctx, cs.ID, t.u.UserID) }); err != nil {
+				return err
+			}
+			t.c.Compose = nil
+			t.send(Out{Text: esc(t.T("compose_discarded"))})
+			return nil
+		}
 		if t.c.Session != nil {
 			return t.onInput(ctx, survey.Input{Kind: survey.InCancel})
 		}
@@ -322,6 +347,14 @@ func (t *talk) onAction(ctx context.Context, a action) error {
 		return t.results(ctx, def)
 	case opForget:
 		return t.forget(ctx, a.arg == "1")
+	case opCompose, opBroadcasts:
+		if ok, err := t.allowed(ctx, "broadcast", store.RoleOrganiser); !ok || err != nil {
+			return err
+		}
+		if a.op == opCompose {
+			return t.onCompose(ctx, a.arg)
+		}
+		return t.onBroadcasts(ctx, a.arg)
 	case opBroadcastOpen:
 		return t.openFromBroadcast(ctx, a.arg)
 	case opBroadcastEvent:

@@ -15,6 +15,7 @@ import (
 
 // Broadcast statuses.
 const (
+	BroadcastDraft     = "draft" // being composed in Telegram
 	BroadcastScheduled = "scheduled"
 	BroadcastRunning   = "running"
 	BroadcastDone      = "done"
@@ -118,7 +119,8 @@ func (a Audience) where(n int) (string, []any) {
 type Broadcast struct {
 	ID           int64
 	CreatedBy    *int64
-	Text         string // Telegram HTML
+	Text         string // Telegram HTML; a photo's caption when Photo is set
+	Photo        string // Telegram file_id, or ""
 	ButtonText   string
 	ButtonKind   string // "survey", "event", "url" or ""
 	ButtonTarget string // survey id, event id or URL
@@ -129,6 +131,12 @@ type Broadcast struct {
 	StartedAt    *time.Time
 	FinishedAt   *time.Time
 	Recipients   int
+	// Notify is where progress and the report go: the organiser's chat
+	// (0: nowhere), the progress message once there is one, and their
+	// language.
+	NotifyChat    int64
+	NotifyMessage int
+	NotifyLang    string
 }
 
 // NewBroadcast is what CreateBroadcast stores.
@@ -154,6 +162,18 @@ func (BroadcastStartJob) Kind() string { return "broadcast_start" }
 // InsertOpts makes the job unique by its arguments.
 func (BroadcastStartJob) InsertOpts() river.InsertOpts { return uniqueJob() }
 
+// BroadcastReportJob tells the organiser who composed a broadcast in
+// Telegram how it went, once it is done or cancelled.
+type BroadcastReportJob struct {
+	BroadcastID int64 `json:"broadcast_id"`
+}
+
+// Kind names the job for River.
+func (BroadcastReportJob) Kind() string { return "broadcast_report" }
+
+// InsertOpts makes the job unique by its arguments.
+func (BroadcastReportJob) InsertOpts() river.InsertOpts { return uniqueJob() }
+
 // AudienceSize counts who a broadcast to a would reach now.
 func (s *Store) AudienceSize(ctx context.Context, a Audience) (int, error) {
 	cond, args := a.where(1)
@@ -164,9 +184,8 @@ func (s *Store) AudienceSize(ctx context.Context, a Audience) (int, error) {
 	return n, nil
 }
 
-// CreateBroadcast stores a broadcast. One to send now gets its recipients
-// at once (the audience as it is now) and is running; a scheduled one gets
-// a BroadcastStartJob for its time, in the same transaction.
+// CreateBroadcast stores a broadcast and sends it now (its recipients are
+// the audience as it is now) or schedules it.
 func (s *Store) CreateBroadcast(ctx context.Context, b NewBroadcast) (Broadcast, error) {
 	if why := b.Audience.Valid(); why != "" {
 		return Broadcast{}, fmt.Errorf("store: create broadcast: %s", why)
@@ -177,32 +196,40 @@ func (s *Store) CreateBroadcast(ctx context.Context, b NewBroadcast) (Broadcast,
 	}
 	var id int64
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		status, at := BroadcastRunning, b.At
-		if b.ScheduledAt.After(b.At) {
-			status, at = BroadcastScheduled, b.ScheduledAt
-		}
 		var kind, target, button *string
 		if b.ButtonKind != "" {
 			kind, target, button = &b.ButtonKind, &b.ButtonTarget, &b.ButtonText
 		}
 		if err := tx.QueryRow(ctx, `
 INSERT INTO broadcasts (created_by, text, button_text, button_kind, button_target, audience, status, scheduled_at, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			b.CreatedBy, b.Text, button, kind, target, audience, status, at, b.At).Scan(&id); err != nil {
+VALUES ($1, $2, $3, $4, $5, $6, 'draft', $7, $7) RETURNING id`,
+			b.CreatedBy, b.Text, button, kind, target, audience, b.At).Scan(&id); err != nil {
 			return err
 		}
-		if status == BroadcastRunning {
-			return start(ctx, tx, id, b.Audience, b.At)
-		}
-		opts := uniqueJob()
-		opts.ScheduledAt = at
-		_, err := s.jobs.InsertTx(ctx, tx, BroadcastStartJob{BroadcastID: id}, &opts)
-		return err
+		return s.launch(ctx, tx, id, b.Audience, b.At, b.ScheduledAt)
 	})
 	if err != nil {
 		return Broadcast{}, fmt.Errorf("store: create broadcast: %w", err)
 	}
 	return s.Broadcast(ctx, id)
+}
+
+// launch takes draft id out of the drafts: it starts now, or at
+// scheduledAt when that is later, by a BroadcastStartJob inserted in tx.
+func (s *Store) launch(ctx context.Context, tx pgx.Tx, id int64, a Audience, at, scheduledAt time.Time) error {
+	if !scheduledAt.After(at) {
+		if _, err := tx.Exec(ctx, `UPDATE broadcasts SET scheduled_at = $2, created_at = $2 WHERE id = $1`, id, at); err != nil {
+			return err
+		}
+		return start(ctx, tx, id, a, at)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE broadcasts SET status = 'scheduled', scheduled_at = $2, created_at = $3 WHERE id = $1`, id, scheduledAt, at); err != nil {
+		return err
+	}
+	opts := uniqueJob()
+	opts.ScheduledAt = scheduledAt
+	_, err := s.jobs.InsertTx(ctx, tx, BroadcastStartJob{BroadcastID: id}, &opts)
+	return err
 }
 
 // start gives a broadcast its recipients and marks it running.
@@ -244,13 +271,23 @@ func (s *Store) StartBroadcast(ctx context.Context, id int64, at time.Time) (ok 
 
 // CancelBroadcast stops a scheduled or running broadcast: what was not sent
 // yet is not sent. ErrNotFound when it is neither.
+// The organiser who composed it in Telegram gets the report.
 func (s *Store) CancelBroadcast(ctx context.Context, id int64, at time.Time) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE broadcasts SET status = 'cancelled', finished_at = $2 WHERE id = $1 AND status IN ('scheduled', 'running')`, id, at)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var notify *int64
+		err := tx.QueryRow(ctx, `UPDATE broadcasts SET status = 'cancelled', finished_at = $2
+WHERE id = $1 AND status IN ('scheduled', 'running') RETURNING notify_chat`, id, at).Scan(&notify)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil || notify == nil {
+			return err
+		}
+		_, err = s.jobs.InsertTx(ctx, tx, BroadcastReportJob{BroadcastID: id}, nil)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("store: cancel broadcast %d: %w", id, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("store: cancel broadcast %d: %w", id, ErrNotFound)
 	}
 	return nil
 }
@@ -269,7 +306,7 @@ func (s *Store) Broadcast(ctx context.Context, id int64) (Broadcast, error) {
 
 // Broadcasts lists the most recent broadcasts, newest first.
 func (s *Store) Broadcasts(ctx context.Context, limit int) ([]Broadcast, error) {
-	return s.broadcasts(ctx, `ORDER BY id DESC LIMIT $1`, limit)
+	return s.broadcasts(ctx, `WHERE status <> 'draft' ORDER BY id DESC LIMIT $1`, limit)
 }
 
 // RunningBroadcasts lists the ids of the broadcasts being sent.
@@ -284,16 +321,18 @@ func (s *Store) RunningBroadcasts(ctx context.Context) ([]int64, error) {
 
 func (s *Store) broadcasts(ctx context.Context, tail string, args ...any) ([]Broadcast, error) {
 	rows, _ := s.pool.Query(ctx, `
-SELECT id, created_by, text, coalesce(button_text, ''), coalesce(button_kind, ''), coalesce(button_target, ''), audience,
-       status, scheduled_at, created_at, started_at, finished_at, recipients
+SELECT id, created_by, text, coalesce(photo, ''), coalesce(button_text, ''), coalesce(button_kind, ''), coalesce(button_target, ''), audience,
+       status, scheduled_at, created_at, started_at, finished_at, recipients,
+       coalesce(notify_chat, 0), coalesce(notify_message, 0), coalesce(notify_lang, '')
 FROM broadcasts `+tail, args...)
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Broadcast, error) {
 		var (
 			b   Broadcast
 			raw []byte
 		)
-		if err := r.Scan(&b.ID, &b.CreatedBy, &b.Text, &b.ButtonText, &b.ButtonKind, &b.ButtonTarget, &raw,
-			&b.Status, &b.ScheduledAt, &b.CreatedAt, &b.StartedAt, &b.FinishedAt, &b.Recipients); err != nil {
+		if err := r.Scan(&b.ID, &b.CreatedBy, &b.Text, &b.Photo, &b.ButtonText, &b.ButtonKind, &b.ButtonTarget, &raw,
+			&b.Status, &b.ScheduledAt, &b.CreatedAt, &b.StartedAt, &b.FinishedAt, &b.Recipients,
+			&b.NotifyChat, &b.NotifyMessage, &b.NotifyLang); err != nil {
 			return b, err
 		}
 		return b, json.Unmarshal(raw, &b.Audience)
@@ -377,16 +416,31 @@ WHERE broadcast_id = $1 AND citizen_id = $2`, broadcastID, d.CitizenID, status, 
 }
 
 // FinishBroadcast marks a running broadcast done once no recipient is
-// pending; done reports whether it is (now or already).
+// pending; done reports whether it is (now or already). The one that
+// finishes it inserts, in the same transaction, the job that sends the
+// organiser who composed it in Telegram the report: exactly one report
+// whichever replica finishes, and none lost to a crash.
 func (s *Store) FinishBroadcast(ctx context.Context, id int64, at time.Time) (done bool, err error) {
-	err = s.pool.QueryRow(ctx, `
-WITH f AS (
-    UPDATE broadcasts SET status = 'done', finished_at = $2
-    WHERE id = $1 AND status = 'running'
-      AND NOT EXISTS (SELECT FROM broadcast_deliveries WHERE broadcast_id = $1 AND status = 'pending')
-    RETURNING 1
-)
-SELECT EXISTS (SELECT FROM f) OR EXISTS (SELECT FROM broadcasts WHERE id = $1 AND status <> 'running')`, id, at).Scan(&done)
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var notify *int64
+		err := tx.QueryRow(ctx, `
+UPDATE broadcasts SET status = 'done', finished_at = $2
+WHERE id = $1 AND status = 'running'
+  AND NOT EXISTS (SELECT FROM broadcast_deliveries WHERE broadcast_id = $1 AND status = 'pending')
+RETURNING notify_chat`, id, at).Scan(&notify)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM broadcasts WHERE id = $1 AND status <> 'running')`, id).Scan(&done)
+		}
+		if err != nil {
+			return err
+		}
+		done = true
+		if notify == nil {
+			return nil
+		}
+		_, err = s.jobs.InsertTx(ctx, tx, BroadcastReportJob{BroadcastID: id}, nil)
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("store: finish broadcast %d: %w", id, err)
 	}
@@ -412,15 +466,18 @@ FROM broadcast_deliveries WHERE broadcast_id = $1`, id).Scan(&c.Pending, &c.Sent
 	return c, nil
 }
 
-// Tapped records a citizen's tap on a broadcast's button (the first counts).
-func (s *Store) Tapped(ctx context.Context, broadcastID, citizenID int64, at time.Time) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO broadcast_taps (broadcast_id, citizen_id, tapped_at)
-SELECT $1, $2, $3 WHERE EXISTS (SELECT FROM broadcasts WHERE id = $1)
-ON CONFLICT DO NOTHING`, broadcastID, citizenID, at)
+// Tapped records a citizen's tap on a broadcast's button (the first
+// counts). sent is false for a draft's preview and an unknown broadcast:
+// nothing is recorded for them.
+func (s *Store) Tapped(ctx context.Context, broadcastID, citizenID int64, at time.Time) (sent bool, err error) {
+	err = s.pool.QueryRow(ctx, `
+WITH b AS (SELECT id FROM broadcasts WHERE id = $1 AND status <> 'draft'),
+     t AS (INSERT INTO broadcast_taps (broadcast_id, citizen_id, tapped_at) SELECT id, $2, $3 FROM b ON CONFLICT DO NOTHING)
+SELECT EXISTS (SELECT FROM b)`, broadcastID, citizenID, at).Scan(&sent)
 	if err != nil {
-		return fmt.Errorf("store: tap on broadcast %d: %w", broadcastID, err)
+		return false, fmt.Errorf("store: tap on broadcast %d: %w", broadcastID, err)
 	}
-	return nil
+	return sent, nil
 }
 
 // BroadcastResults is what a broadcast led to.

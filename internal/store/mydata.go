@@ -175,7 +175,11 @@ WHERE event_id = $1 AND citizen_id = $2 AND status <> 'cancelled'`, id, citizenI
 		if _, err := tx.Exec(ctx, `UPDATE staff SET granted_by = NULL WHERE granted_by = $1`, telegramID); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE broadcasts SET created_by = NULL WHERE created_by = $1`, telegramID)
+		if _, err := tx.Exec(ctx, `DELETE FROM broadcasts WHERE created_by = $1 AND status = 'draft'`, telegramID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE broadcasts SET created_by = NULL, notify_chat = NULL, notify_message = NULL
+WHERE created_by = $1 OR notify_chat = $1`, telegramID)
 		return err
 	})
 	if err != nil {
