@@ -133,6 +133,19 @@ type botProcess struct {
 	out   *syncBuffer // stdout and stderr: the logs
 	done  chan struct{}
 	err   error // how it exited, once done is closed
+	// killed: the test killed it with SIGKILL, so its exit is no failure.
+	killed bool
+}
+
+// kill ends the process with SIGKILL, as a crash or the OOM killer would:
+// nothing in it gets to finish.
+func (p *botProcess) kill(t *testing.T) {
+	t.Helper()
+	p.killed = true
+	if err := p.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-p.done
 }
 
 // startBotProcess runs the binary bin in webhook mode with cfg's emulator,
@@ -166,6 +179,8 @@ func startBotProcess(t *testing.T, bin, name string, cfg config.Config, webhookU
 		"WEBHOOK_LISTEN="+listen,
 		"WEBHOOK_SECRET="+webhookSecret,
 		fmt.Sprintf("WORKERS=%d", cfg.Workers),
+		fmt.Sprintf("RATE_LIMIT=%g", cfg.RateLimit),
+		fmt.Sprintf("PAID_BROADCAST_RATE=%g", cfg.PaidRate),
 		"LOG_LEVEL=debug",
 	)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
@@ -200,6 +215,7 @@ func (p *botProcess) stop(t *testing.T) {
 	}
 	logs := p.out.String()
 	switch {
+	case p.killed:
 	case p.err != nil:
 		t.Errorf("%s exited with %v:\n%s", p.name, p.err, logs)
 	case strings.Contains(logs, "panic:") || strings.Contains(logs, "fatal error:") || strings.Contains(logs, "DATA RACE"):
