@@ -16,6 +16,7 @@ import (
 
 	"github.com/hromada/hromada/internal/app"
 	"github.com/hromada/hromada/internal/config"
+	"github.com/hromada/hromada/internal/store"
 	"github.com/hromada/hromada/internal/tgemu"
 )
 
@@ -41,7 +42,10 @@ func runBot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 const sandboxHelp = `Hromada sandbox: no TELEGRAM_BOT_TOKEN is set, so the bot talks to a Telegram
 emulator and you are the citizen. Type a message and press Enter; type the
 number of a button to tap it; "contact" shares your phone number, "location"
-a point in Kyiv, "sticker" sends a sticker; "quit" (or Ctrl-D) leaves.
+a point in Kyiv, "sticker" sends a sticker, "photo <caption>" a photo,
+"html <b>bold</b> text" formatted text; "quit" (or Ctrl-D) leaves.
+You are also the team's admin here: try /broadcast, /broadcasts, /attendees,
+/results, /export, /team.
 Set TELEGRAM_BOT_TOKEN to go live.
 `
 
@@ -102,6 +106,9 @@ func sandbox(ctx context.Context, cfg config.Config, stdin io.Reader, stdout, st
 
 	fmt.Fprint(stdout, sandboxHelp)
 	you := emu.NewCitizen("Citizen", "uk")
+	if err := a.Store.Grant(ctx, you.ID(), store.RoleAdmin, nil); err != nil {
+		return err
+	}
 	screen := &sandboxScreen{out: stdout}
 	wg.Go(func() { screen.follow(ctx, emu, you.ID()) })
 	if _, err := you.Send("/start"); err != nil {
@@ -260,6 +267,14 @@ func (s *sandboxScreen) act(you *tgemu.Citizen, line string) error {
 	case "sticker":
 		_, err = you.SendSticker()
 	default:
+		if caption, ok := strings.CutPrefix(line, "photo"); ok && (caption == "" || caption[0] == ' ') {
+			_, err = you.SendPhotoWithCaption(strings.TrimSpace(caption))
+			break
+		}
+		if text, ok := strings.CutPrefix(line, "html "); ok {
+			_, err = you.SendFormatted(text)
+			break
+		}
 		n, convErr := strconv.Atoi(line)
 		if convErr != nil || n < 1 || n > len(buttons) {
 			_, err = you.Send(line)

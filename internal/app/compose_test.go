@@ -69,6 +69,10 @@ func TestComposeBroadcastInTelegram(t *testing.T) {
 	if n := e.queryInt(`SELECT count(*) FROM broadcasts`); n != 0 {
 		t.Fatalf("a citizen made %d broadcasts", n)
 	}
+	if help := e.send(citizen, "/help", "Що я вмію"); strings.Contains(help.PlainText(), "/broadcast") {
+		t.Errorf("a citizen's /help lists the team's commands:\n%s", help.PlainText())
+	}
+	e.send(org, "/help", "/broadcast — написати запрошення")
 
 	// Audience: Ukrainian speakers who have not started "Усі типи": the
 	// four recipients and the organiser.

@@ -7,6 +7,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hromada/hromada/internal/broadcast"
 	"github.com/hromada/hromada/internal/store"
@@ -224,9 +225,13 @@ func (g *Dialogue) BroadcastReport(b store.Broadcast, r store.BroadcastResults, 
 	text := g.d.Catalog.T(lang, "broadcast_report", data)
 	if b.StartedAt != nil && b.FinishedAt != nil {
 		took := b.FinishedAt.Sub(*b.StartedAt)
-		data["Took"] = roughDuration(took)
-		data["Rate"] = fmt.Sprintf("%.1f", float64(r.Sent+r.Blocked+r.Failed+r.Skipped)/max(took.Seconds(), 1))
-		text += "\n" + g.d.Catalog.T(lang, "broadcast_took", data)
+		data["Took"] = g.roughDuration(took, lang)
+		key := "broadcast_took"
+		if took >= 10*time.Second { // a rate over less says little
+			key = "broadcast_took_rate"
+			data["Rate"] = fmt.Sprintf("%.1f", float64(r.Sent+r.Blocked+r.Failed+r.Skipped)/took.Seconds())
+		}
+		text += "\n" + g.d.Catalog.T(lang, key, data)
 	}
 	switch b.ButtonKind {
 	case "survey":

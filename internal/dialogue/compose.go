@@ -607,19 +607,19 @@ func (g *Dialogue) BroadcastProgress(b store.Broadcast, c store.DeliveryCounts, 
 	if done := total - c.Pending; done > 0 && b.StartedAt != nil && c.Pending > 0 {
 		elapsed := now.Sub(*b.StartedAt)
 		eta := time.Duration(float64(elapsed) / float64(done) * float64(c.Pending))
-		text += "\n" + g.d.Catalog.T(lang, "broadcast_eta", map[string]any{"ETA": roughDuration(eta)})
+		text += "\n" + g.d.Catalog.T(lang, "broadcast_eta", map[string]any{"ETA": g.roughDuration(eta, lang)})
 	}
 	return Out{Kind: Send, ChatID: b.NotifyChat, MessageID: b.NotifyMessage, Text: text,
 		Buttons: [][]Button{{{Text: g.d.Catalog.T(lang, "btn_broadcast_stop", nil), Data: action{op: opBroadcasts, arg: strconv.FormatInt(b.ID, 36) + ".x"}.String()}}}}
 }
 
-// roughDuration writes d as "1 h 05 min", "4 min" or "20 s".
-func roughDuration(d time.Duration) string {
+// roughDuration writes d as "1 h 05 min", "4 min" or "20 s" in lang.
+func (g *Dialogue) roughDuration(d time.Duration, lang string) string {
 	switch {
 	case d >= time.Hour:
-		return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
+		return g.d.Catalog.T(lang, "dur_hours", map[string]any{"H": int(d.Hours()), "M": fmt.Sprintf("%02d", int(d.Minutes())%60)})
 	case d >= time.Minute:
-		return fmt.Sprintf("%d min", int(d.Round(time.Minute).Minutes()))
+		return g.d.Catalog.T(lang, "dur_minutes", map[string]any{"M": int(d.Round(time.Minute).Minutes())})
 	}
-	return fmt.Sprintf("%d s", max(1, int(d.Round(time.Second).Seconds())))
+	return g.d.Catalog.T(lang, "dur_seconds", map[string]any{"S": max(1, int(d.Round(time.Second).Seconds()))})
 }

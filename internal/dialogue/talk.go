@@ -273,7 +273,18 @@ func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
 		}
 		return t.attendees(ctx, t.g.d.Events.Get(arg), 0, false)
 	case "help":
-		t.send(Out{Text: esc(t.T("help"))})
+		text := esc(t.T("help"))
+		var staff bool
+		if err := t.retry(ctx, func(ctx context.Context) (err error) {
+			staff, err = t.g.d.Store.IsStaff(ctx, t.u.UserID)
+			return err
+		}); err != nil {
+			return err
+		}
+		if staff { // the team's commands, for the team only
+			text += "\n\n" + esc(t.T("help_staff"))
+		}
+		t.send(Out{Text: text})
 		return nil
 	case "language":
 		t.send(Out{Text: esc(t.T("choose_language")), Buttons: [][]Button{t.languageRow()}})

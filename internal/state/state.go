@@ -4,7 +4,8 @@
 // replicas.
 //
 // Redis is never the only copy of an answer: everything here can be lost and
-// rebuilt from Postgres. All Redis calls of Hromada live in this package.
+// rebuilt from Postgres. All Redis calls of Hromada live here, but for the
+// sending budget (internal/budget).
 package state
 
 import (

@@ -65,6 +65,15 @@ func (s *Store) HasRole(ctx context.Context, telegramID int64, role string) (boo
 	return ok, nil
 }
 
+// IsStaff reports whether telegramID has any role.
+func (s *Store) IsStaff(ctx context.Context, telegramID int64) (bool, error) {
+	var ok bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM staff WHERE telegram_id = $1)`, telegramID).Scan(&ok); err != nil {
+		return false, fmt.Errorf("store: is staff: %w", err)
+	}
+	return ok, nil
+}
+
 // Staff lists the team, by Telegram id and role.
 func (s *Store) Staff(ctx context.Context) ([]StaffRole, error) {
 	rows, err := s.pool.Query(ctx, `SELECT telegram_id, role, granted_at, granted_by FROM staff ORDER BY telegram_id, role`)
