@@ -48,6 +48,10 @@ type Sender struct {
 // SharedBudget is a budget every replica shares (budget.Budget on Redis).
 type SharedBudget interface {
 	Wait(ctx context.Context) error
+	// WaitBulk waits, besides, until no replica has an Urgent message
+	// waiting.
+	WaitBulk(ctx context.Context) error
+	Urgent(ctx context.Context) (done func(), err error)
 	Pause(ctx context.Context, d time.Duration) error
 }
 
@@ -235,7 +239,7 @@ func (s *Sender) wait(ctx context.Context, message bool, cl class) error {
 	if !message {
 		return nil
 	}
-	limiter, shared := s.limiter, s.shared
+	limiter, shared, sharedWait := s.limiter, s.shared, SharedBudget.Wait
 	switch cl {
 	case paid:
 		limiter, shared = s.paid, s.sharedPaid
@@ -247,9 +251,17 @@ func (s *Sender) wait(ctx context.Context, message bool, cl class) error {
 				return err
 			}
 		}
+		sharedWait = SharedBudget.WaitBulk // and after the other replicas' replies
 	default:
 		s.urgent.Add(1)
 		defer s.urgent.Add(-1)
+		if shared != nil {
+			done, err := shared.Urgent(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.sharedDown(err)
+			}
+			defer done()
+		}
 	}
 	for {
 		if err := s.waitPause(ctx); err != nil {
@@ -259,7 +271,7 @@ func (s *Sender) wait(ctx context.Context, message bool, cl class) error {
 			return err
 		}
 		if shared != nil {
-			if err := shared.Wait(ctx); err != nil {
+			if err := sharedWait(shared, ctx); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}

@@ -8,7 +8,8 @@
 // memory that other replicas would need; when Redis fails it returns the
 // error and the caller decides whether to fall back to a local limit.
 //
-// Keys: prefix+"budget:pause" for the pause, and "rate:"+prefix+"budget:tokens"
+// Keys: prefix+"budget:pause" for the pause, prefix+"budget:urgent" for the
+// replies waiting (see Urgent), and "rate:"+prefix+"budget:tokens"
 // for the token bucket (redis_rate puts its own "rate:" in front of every key).
 // Each script touches one key, so both work on Redis Cluster.
 package budget
@@ -26,12 +27,13 @@ import (
 // Budget is the bot's outgoing message budget shared by every replica
 // through Redis. It is safe for concurrent use.
 type Budget struct {
-	rdb      redis.UniversalClient
-	limiter  *redis_rate.Limiter
-	limit    redis_rate.Limit
-	limited  bool
-	pauseKey string
-	tokenKey string // without redis_rate's "rate:"
+	rdb       redis.UniversalClient
+	limiter   *redis_rate.Limiter
+	limit     redis_rate.Limit
+	limited   bool
+	pauseKey  string
+	tokenKey  string // without redis_rate's "rate:"
+	urgentKey string // replies waiting (see Urgent)
 
 	// turn lets one goroutine of this process at a time wait for a token,
 	// so that many waiters do not all ask Redis each time a token is due.
@@ -45,11 +47,12 @@ type Budget struct {
 // burst.
 func New(rdb redis.UniversalClient, prefix string, perSecond float64, burst int) *Budget {
 	b := &Budget{
-		rdb:      rdb,
-		limiter:  redis_rate.NewLimiter(rdb),
-		pauseKey: prefix + "budget:pause",
-		tokenKey: prefix + "budget:tokens",
-		turn:     make(chan struct{}, 1),
+		rdb:       rdb,
+		limiter:   redis_rate.NewLimiter(rdb),
+		pauseKey:  prefix + "budget:pause",
+		urgentKey: prefix + "budget:urgent",
+		tokenKey:  prefix + "budget:tokens",
+		turn:      make(chan struct{}, 1),
 	}
 	if perSecond > 0 && !math.IsInf(perSecond, 1) {
 		// One token every period: a Rate of 1 keeps fractional rates exact.
@@ -128,7 +131,7 @@ func (b *Budget) fail(ctx context.Context, doing string, err error) error {
 
 // keys lists the Redis keys of the budget as stored.
 func (b *Budget) keys() []string {
-	return []string{b.pauseKey, "rate:" + b.tokenKey}
+	return []string{b.pauseKey, "rate:" + b.tokenKey, b.urgentKey}
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

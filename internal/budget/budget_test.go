@@ -348,3 +348,52 @@ func BenchmarkWait(b *testing.B) {
 		})
 	}
 }
+
+// TestBulkWaitsForAnotherReplicasReply: a bulk message of one replica waits
+// while a reply of another waits for the budget, and goes once it went.
+func TestBulkWaitsForAnotherReplicasReply(t *testing.T) {
+	bs := replicas(t, 2, math.Inf(1), 1)
+	ctx := context.Background()
+	done, err := bs[1].Urgent(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	went := make(chan error, 1)
+	go func() { went <- bs[0].WaitBulk(ctx) }()
+	select {
+	case <-went:
+		t.Fatal("a bulk message went while another replica's reply waited")
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := bs[0].Wait(ctx); err != nil { // replies themselves never wait for replies
+		t.Fatal(err)
+	}
+	done()
+	select {
+	case err := <-went:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the bulk message still waits after the reply went")
+	}
+}
+
+// TestWaitingReplyOfADeadProcessExpires: a reply whose process died before
+// it was done holds bulk messages back for urgentTTL, no longer.
+func TestWaitingReplyOfADeadProcessExpires(t *testing.T) {
+	defer func(old time.Duration) { urgentTTL = old }(urgentTTL)
+	urgentTTL = 300 * time.Millisecond
+	bs := replicas(t, 2, math.Inf(1), 1)
+	ctx := context.Background()
+	start := time.Now()
+	if _, err := bs[1].Urgent(ctx); err != nil { // never done
+		t.Fatal(err)
+	}
+	if err := bs[0].WaitBulk(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 250*time.Millisecond || d > 3*time.Second {
+		t.Errorf("the bulk message waited %s for a dead reply of 300 ms", d)
+	}
+}
