@@ -70,7 +70,7 @@ func classify(method string, err error) error {
 			after = time.Second
 		}
 		return fmt.Errorf("%s: %w", method, &ThrottledError{RetryAfter: after})
-	case code == 403:
+	case code == 403, code == 400 && chatGone(desc):
 		return fmt.Errorf("%s: %w: %s", method, ErrBlocked, desc)
 	case code >= 500 || code == 0:
 		return fmt.Errorf("%s: %w: %d %s", method, ErrRetryable, code, desc)
@@ -80,4 +80,26 @@ func classify(method string, err error) error {
 		return fmt.Errorf("%s: %w", method, ErrQueryTooOld)
 	}
 	return fmt.Errorf("%s: %w: %d %s", method, ErrPermanent, code, desc)
+}
+
+// chatGone reports whether a 400 is about the chat rather than the request:
+// an account deleted, or a chat the bot never had. Such a citizen is as
+// unreachable as one who blocked the bot.
+func chatGone(desc string) bool {
+	for _, s := range []string{"chat not found", "PEER_ID_INVALID", "user not found"} {
+		if strings.Contains(desc, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Refusal is Telegram's description of a refused request (ErrPermanent), as
+// "400 Bad Request: can't parse entities: …"; "" for any other error.
+func Refusal(err error) string {
+	if !errors.Is(err, ErrPermanent) {
+		return ""
+	}
+	_, desc, _ := strings.Cut(err.Error(), ErrPermanent.Error()+": ")
+	return desc
 }

@@ -28,6 +28,7 @@ func TestClassify(t *testing.T) {
 		{"not modified", tg(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same", 0), ErrNotModified, 0},
 		{"late callback answer", tg(400, "Bad Request: query is too old and response timeout expired or query ID is invalid", 0), ErrQueryTooOld, 0},
 		{"too long", tg(400, "Bad Request: message is too long", 0), ErrPermanent, 0},
+		{"account gone", tg(400, "Bad Request: chat not found", 0), ErrBlocked, 0},
 		{"upload refused (no code)", tg(0, "Bad Request: wrong file", 0), ErrPermanent, 0},
 		{"network", &url.Error{Op: "Post", URL: "https://api.telegram.org/bot123:SECRET/sendMessage", Err: errors.New("connection refused")}, ErrRetryable, 0},
 	} {
@@ -50,5 +51,12 @@ func TestClassify(t *testing.T) {
 	}
 	if classify("x", nil) != nil {
 		t.Fatal("nil error classified")
+	}
+	refused := classify("sendMessage", tg(400, "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0", 0))
+	if got := Refusal(refused); got != `400 Bad Request: can't parse entities: Unsupported start tag "x" at byte offset 0` {
+		t.Errorf("Refusal = %q", got)
+	}
+	if got := Refusal(classify("sendMessage", tg(403, "Forbidden: bot was blocked by the user", 0))); got != "" {
+		t.Errorf("Refusal of a block = %q", got)
 	}
 }

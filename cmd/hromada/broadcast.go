@@ -100,6 +100,7 @@ func broadcastCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tSTATUS\tSCHEDULED\tRECIPIENTS\tSENT\tBLOCKED\tFAILED\tSKIPPED\tPENDING\tTAPS\tSTARTED\tCOMPLETED\tREGISTERED")
+		var refused []string
 		for _, b := range list {
 			r, err := st.Results(ctx, b.ID)
 			if err != nil {
@@ -107,8 +108,17 @@ func broadcastCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			}
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", b.ID, b.Status, b.ScheduledAt.Local().Format("2006-01-02 15:04"),
 				b.Recipients, r.Sent, r.Blocked, r.Failed, r.Skipped, r.Pending, r.Taps, r.Started, r.Completed, r.Registered)
+			if b.Failure != "" {
+				refused = append(refused, fmt.Sprintf("broadcast %d was stopped: Telegram refused its message: %s", b.ID, b.Failure))
+			}
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		for _, line := range refused {
+			fmt.Fprintln(stdout, line)
+		}
+		return nil
 	case "cancel":
 		if fs.NArg() != 1 {
 			return fmt.Errorf("usage: hromada broadcast cancel ID")

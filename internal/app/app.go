@@ -13,7 +13,9 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -59,6 +61,9 @@ type App struct {
 	Registry *prometheus.Registry
 	// Clock is the time the dialogue sees (tests may set it before Start).
 	Clock func() time.Time
+
+	refusalsMu sync.Mutex
+	refusals   map[string]int // "<broadcast id> <reason>": Telegram's refusals of a broadcast's message
 }
 
 // New connects to Postgres (and migrates it), Redis and Telegram, and loads
@@ -243,9 +248,44 @@ func (a *App) sendBroadcast(ctx context.Context, b store.Broadcast, d store.Deli
 		return store.Sent
 	case errors.Is(err, bot.ErrBlocked):
 		return store.Blocked
+	case bot.Refusal(err) != "":
+		a.refused(ctx, b, bot.Refusal(err))
+		return store.Failed
 	default:
 		a.Log.Warn("broadcast message failed", "broadcast", b.ID, "chat_id", d.TelegramID, "error", err)
 		return store.Failed
+	}
+}
+
+// refusalsToStop is how many recipients' messages Telegram must refuse for
+// the same reason before a broadcast is stopped: one might be about that
+// chat alone; three alike are about the message.
+const refusalsToStop = 3
+
+// refused counts Telegram's refusals of broadcast b's message and stops it
+// (the organiser is told why) once refusalsToStop agree: a message Telegram
+// will not take (malformed formatting, an unknown photo, no Stars for a paid
+// broadcast) would otherwise fail for every recipient, three times each.
+func (a *App) refused(ctx context.Context, b store.Broadcast, reason string) {
+	a.refusalsMu.Lock()
+	if a.refusals == nil {
+		a.refusals = map[string]int{}
+	}
+	key := strconv.FormatInt(b.ID, 10) + " " + reason
+	a.refusals[key]++
+	n := a.refusals[key]
+	a.refusalsMu.Unlock()
+	a.Log.Warn("telegram refused a broadcast message", "broadcast", b.ID, "reason", reason, "times", n)
+	if n != refusalsToStop {
+		return
+	}
+	err := a.Store.RefuseBroadcast(context.WithoutCancel(ctx), b.ID, reason, a.Clock())
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		a.Log.Error("cannot stop a refused broadcast", "broadcast", b.ID, "error", err)
+	default:
+		a.Log.Warn("broadcast stopped: telegram refuses its message", "broadcast", b.ID, "reason", reason)
 	}
 }
 

@@ -276,3 +276,39 @@ func TestComposePhotoScheduleAndStop(t *testing.T) {
 		}
 	}
 }
+
+// TestBroadcastRefusedByTelegram: a message Telegram will not take (here
+// malformed HTML from a script) stops the broadcast after a few refusals
+// instead of failing for every recipient three times; the organiser is told
+// why.
+func TestBroadcastRefusedByTelegram(t *testing.T) {
+	e := newEnv(t, tgemu.Options{})
+	st := testStore(t, e)
+	recipients(t, e, st, 60)
+	e.start()
+	org := e.emu.NewCitizen("Організатор", "uk")
+	e.consent(org)
+	b, err := st.CreateDraft(t.Context(), org.ID(), org.ID(), "uk", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Text = "<b>Незакритий тег"
+	if err := st.SaveDraft(t.Context(), b); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SendDraft(t.Context(), b.ID, org.ID(), 0, time.Now(), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	report := e.reply(org, "Telegram відмовився прийняти повідомлення")
+	if !strings.Contains(report.PlainText(), "can't parse entities") || !strings.Contains(report.PlainText(), "⏹ зупинено") {
+		t.Errorf("report:\n%s", report.PlainText())
+	}
+	got, err := st.Broadcast(t.Context(), b.ID)
+	if err != nil || got.Status != store.BroadcastCancelled || !strings.Contains(got.Failure, "can't parse entities") {
+		t.Fatalf("broadcast %+v %v", got, err)
+	}
+	// The workers in flight when it stopped may each have tried once.
+	if n := e.emu.Stats().Errors[400]; n < 3 || n > 3+8 {
+		t.Errorf("%d refused requests, want 3 to stop it and at most one more per worker", n)
+	}
+}

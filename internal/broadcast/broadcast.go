@@ -72,8 +72,6 @@ func (e *Engine) work(ctx context.Context, id int64) {
 	send := func(ctx context.Context, d store.Delivery) string { return e.Send(ctx, b, d) }
 	stop := make(chan struct{})
 	ticking := e.tick(ctx, b, stop)
-	defer func() { <-ticking }()
-	defer close(stop)
 	var wg sync.WaitGroup
 	for range e.Workers {
 		wg.Go(func() {
@@ -99,6 +97,10 @@ func (e *Engine) work(ctx context.Context, id int64) {
 		})
 	}
 	wg.Wait()
+	// The last tick is over before the broadcast is finished, so that it
+	// cannot edit the progress message after the report did.
+	close(stop)
+	<-ticking
 	done, err := e.Store.FinishBroadcast(ctx, id, e.Clock())
 	if err != nil {
 		e.Log.Warn("broadcasts: cannot finish", "broadcast", id, "error", err)

@@ -223,6 +223,9 @@ func (g *Dialogue) BroadcastReport(b store.Broadcast, r store.BroadcastResults, 
 		"Text": esc(clip(plainText(b.Text), 60)),
 	}
 	text := g.d.Catalog.T(lang, "broadcast_report", data)
+	if b.Failure != "" {
+		text += "\n" + g.d.Catalog.T(lang, "broadcast_refused", map[string]any{"Reason": esc(b.Failure)})
+	}
 	if b.StartedAt != nil && b.FinishedAt != nil {
 		took := b.FinishedAt.Sub(*b.StartedAt)
 		data["Took"] = g.roughDuration(took, lang)

@@ -137,6 +137,8 @@ type Broadcast struct {
 	NotifyChat    int64
 	NotifyMessage int
 	NotifyLang    string
+	// Failure is Telegram's refusal of the message that stopped it, or "".
+	Failure string
 }
 
 // NewBroadcast is what CreateBroadcast stores.
@@ -273,10 +275,21 @@ func (s *Store) StartBroadcast(ctx context.Context, id int64, at time.Time) (ok 
 // yet is not sent. ErrNotFound when it is neither.
 // The organiser who composed it in Telegram gets the report.
 func (s *Store) CancelBroadcast(ctx context.Context, id int64, at time.Time) error {
+	return s.stopBroadcast(ctx, id, at, nil)
+}
+
+// RefuseBroadcast stops a running broadcast whose message Telegram refuses
+// (failure says why) as CancelBroadcast does. ErrNotFound when it is not
+// running (stopped already).
+func (s *Store) RefuseBroadcast(ctx context.Context, id int64, failure string, at time.Time) error {
+	return s.stopBroadcast(ctx, id, at, &failure)
+}
+
+func (s *Store) stopBroadcast(ctx context.Context, id int64, at time.Time, failure *string) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var notify *int64
-		err := tx.QueryRow(ctx, `UPDATE broadcasts SET status = 'cancelled', finished_at = $2
-WHERE id = $1 AND status IN ('scheduled', 'running') RETURNING notify_chat`, id, at).Scan(&notify)
+		err := tx.QueryRow(ctx, `UPDATE broadcasts SET status = 'cancelled', finished_at = $2, failure = $3
+WHERE id = $1 AND (status = 'running' OR (status = 'scheduled' AND $3::text IS NULL)) RETURNING notify_chat`, id, at, failure).Scan(&notify)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -287,7 +300,7 @@ WHERE id = $1 AND status IN ('scheduled', 'running') RETURNING notify_chat`, id,
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("store: cancel broadcast %d: %w", id, err)
+		return fmt.Errorf("store: stop broadcast %d: %w", id, err)
 	}
 	return nil
 }
@@ -323,7 +336,7 @@ func (s *Store) broadcasts(ctx context.Context, tail string, args ...any) ([]Bro
 	rows, _ := s.pool.Query(ctx, `
 SELECT id, created_by, text, coalesce(photo, ''), coalesce(button_text, ''), coalesce(button_kind, ''), coalesce(button_target, ''), audience,
        status, scheduled_at, created_at, started_at, finished_at, recipients,
-       coalesce(notify_chat, 0), coalesce(notify_message, 0), coalesce(notify_lang, '')
+       coalesce(notify_chat, 0), coalesce(notify_message, 0), coalesce(notify_lang, ''), coalesce(failure, '')
 FROM broadcasts `+tail, args...)
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Broadcast, error) {
 		var (
@@ -332,7 +345,7 @@ FROM broadcasts `+tail, args...)
 		)
 		if err := r.Scan(&b.ID, &b.CreatedBy, &b.Text, &b.Photo, &b.ButtonText, &b.ButtonKind, &b.ButtonTarget, &raw,
 			&b.Status, &b.ScheduledAt, &b.CreatedAt, &b.StartedAt, &b.FinishedAt, &b.Recipients,
-			&b.NotifyChat, &b.NotifyMessage, &b.NotifyLang); err != nil {
+			&b.NotifyChat, &b.NotifyMessage, &b.NotifyLang, &b.Failure); err != nil {
 			return b, err
 		}
 		return b, json.Unmarshal(raw, &b.Audience)
