@@ -305,7 +305,8 @@ func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
 		t.pickSurvey(opResult, "results_pick")
 		return nil
 	case "cancel":
-		if cs := t.c.Compose; cs != nil {
+		// The step being typed, or a draft when no survey is going on.
+		if cs := t.c.Compose; cs != nil && (cs.Wait != "" || t.c.Session == nil) {
 			if err := t.retry(ctx, func(ctx context.Context) error { return t.g.d.Store.DeleteDraft(ctx, cs.ID, t.u.UserID) }); err != nil {
 				return err
 			}
