@@ -63,7 +63,7 @@ type App struct {
 	Clock func() time.Time
 
 	refusalsMu sync.Mutex
-	refusals   map[string]int // "<broadcast id> <reason>": Telegram's refusals of a broadcast's message
+	refusals   map[string]map[int64]bool // "<broadcast id> <reason>": the recipients whose message Telegram refused so
 }
 
 // New connects to Postgres (and migrates it), Redis and Telegram, and loads
@@ -249,7 +249,7 @@ func (a *App) sendBroadcast(ctx context.Context, b store.Broadcast, d store.Deli
 	case errors.Is(err, bot.ErrBlocked):
 		return store.Blocked
 	case bot.Refusal(err) != "":
-		a.refused(ctx, b, bot.Refusal(err))
+		a.refused(ctx, b, d.CitizenID, bot.Refusal(err))
 		return store.Failed
 	default:
 		a.Log.Warn("broadcast message failed", "broadcast", b.ID, "chat_id", d.TelegramID, "error", err)
@@ -266,14 +266,17 @@ const refusalsToStop = 3
 // (the organiser is told why) once refusalsToStop agree: a message Telegram
 // will not take (malformed formatting, an unknown photo, no Stars for a paid
 // broadcast) would otherwise fail for every recipient, three times each.
-func (a *App) refused(ctx context.Context, b store.Broadcast, reason string) {
+func (a *App) refused(ctx context.Context, b store.Broadcast, citizenID int64, reason string) {
 	a.refusalsMu.Lock()
 	if a.refusals == nil {
-		a.refusals = map[string]int{}
+		a.refusals = map[string]map[int64]bool{}
 	}
 	key := strconv.FormatInt(b.ID, 10) + " " + reason
-	a.refusals[key]++
-	n := a.refusals[key]
+	if a.refusals[key] == nil {
+		a.refusals[key] = map[int64]bool{}
+	}
+	a.refusals[key][citizenID] = true // a recipient's retries count once
+	n := len(a.refusals[key])
 	a.refusalsMu.Unlock()
 	a.Log.Warn("telegram refused a broadcast message", "broadcast", b.ID, "reason", reason, "times", n)
 	if n != refusalsToStop {

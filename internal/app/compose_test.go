@@ -225,6 +225,29 @@ func TestComposePhotoScheduleAndStop(t *testing.T) {
 		t.Errorf("preview buttons %v", preview.InlineKeyboard)
 	}
 	control := lastWith(t, org, "Крок 4 з 4")
+
+	// The audience changes through the buttons of the preview; the old
+	// preview's "Send" does not send what it did not show.
+	aud = e.tap(org, control, "👥 Аудиторія", "Нова розсилка")
+	langs := e.tap(org, aud, "🗣 Мова", "Хто якою мовою")
+	e.tap(org, langs, "English", "мова: English — зараз 0 громадян")
+	cb, err := org.Tap(control, "📤 Надіслати зараз 3 громадянам")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := e.waitAnswered(cb.QueryID); !strings.Contains(got, "змінено після цього перегляду") {
+		t.Errorf("an old preview's Send answered %q", got)
+	}
+	control = e.reply(org, "Крок 4 з 4")
+	if n := e.queryInt(`SELECT count(*) FROM broadcasts WHERE status <> 'draft'`); n != 0 {
+		t.Fatalf("an old preview's button sent the changed draft")
+	}
+	if _, ok := control.Button("📤 Надіслати зараз 0 громадянам"); !ok {
+		t.Errorf("the new preview's buttons: %v", control.InlineKeyboard)
+	}
+	aud = e.tap(org, control, "👥 Аудиторія", "Нова розсилка")
+	e.tap(org, aud, "↺ Знову всі", "усі підписники — зараз 3 громадяни")
+	control = e.tap(org, aud, "Далі ➡", "Крок 4 з 4")
 	e.tap(org, control, "🕒 Запланувати…", "Коли надіслати")
 	e.send(org, "завтра", "Не вдалося розпізнати час")
 	e.send(org, "01.01.2020 10:00", "Цей час уже минув")
@@ -261,10 +284,10 @@ func TestComposePhotoScheduleAndStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.reply(org, fmt.Sprintf("Розсилка #%d — ✅ завершено", b.ID))
-	progress := lastWith(t, org, fmt.Sprintf("Розсилка #%d:", b.ID))
-	if !strings.Contains(progress.PlainText(), "доставлено 3 з 3") {
-		t.Errorf("progress message: %q", progress.PlainText())
-	}
+	waitFor(t, "the progress message's final counts", func() bool {
+		m := lastWith(t, org, fmt.Sprintf("Розсилка #%d:", b.ID))
+		return strings.Contains(m.PlainText(), "доставлено 3 з 3") && len(m.InlineKeyboard) == 0
+	})
 	for _, c := range ukr {
 		if got := lastWith(t, c, "Друга розсилка"); got.Photo != nil {
 			t.Errorf("a photo was sent with the second broadcast")

@@ -34,8 +34,9 @@ var timeLayouts = []string{
 }
 
 // ParseTime reads when to send a scheduled broadcast: "28.11 18:00",
-// "28.11.2026 18:00" or "2026-11-28 18:00", in Kyiv time; a time alone
-// ("18:00") is today. It must be after now and within a year.
+// "28.11.2026 18:00" or "2026-11-28 18:00", in Kyiv time; a date without a
+// year is the next one to come, a time alone ("18:00") is today. It must be
+// after now and within a year.
 func ParseTime(s string, now time.Time) (time.Time, error) {
 	s = strings.Join(strings.Fields(strings.NewReplacer(",", " ", "/", ".").Replace(s)), " ")
 	local := now.In(Kyiv)
@@ -48,7 +49,18 @@ func ParseTime(s string, now time.Time) (time.Time, error) {
 			continue
 		}
 		if !strings.Contains(layout, "06") {
-			t = time.Date(local.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, Kyiv)
+			// This year's date, or next year's once this year's passed
+			// (on 31 December, "01.01 18:00" is tomorrow).
+			month, day := t.Month(), t.Day()
+			for _, year := range []int{local.Year(), local.Year() + 1} {
+				t = time.Date(year, month, day, t.Hour(), t.Minute(), 0, 0, Kyiv)
+				if t.Month() != month || t.After(now) || now.Sub(t) < 30*24*time.Hour {
+					break // a date of the last month that passed is a mistake, not next year's
+				}
+			}
+			if t.Month() != month { // 29.02 in a year without it
+				return time.Time{}, ErrTimeFormat
+			}
 		}
 		switch {
 		case !t.After(now):

@@ -26,6 +26,10 @@ func TestParseTime(t *testing.T) {
 		{"01.01.2028 10:00", time.Time{}, ErrTimeFar},
 		{"завтра", time.Time{}, ErrTimeFormat},
 		{"31.02 10:00", time.Time{}, ErrTimeFormat},
+		{"29.02 10:00", time.Time{}, ErrTimeFormat},   // not in 2026 nor 2027
+		{"01.01 18:00", kyiv(2027, 1, 1, 18, 0), nil}, // passed this year: next year's
+		{"26.11 22:30", time.Time{}, ErrTimePast},     // earlier today: a mistake, not next year's
+		{"29.02.2028 10:00", time.Time{}, ErrTimeFar},
 	} {
 		got, err := ParseTime(tc.in, now)
 		if !errors.Is(err, tc.err) || (tc.err == nil && !got.Equal(tc.want)) {

@@ -190,8 +190,8 @@ func (c Config) Validate() error {
 	if c.RateLimit < 0 || c.RateLimit > 1000 {
 		bad("RATE_LIMIT", "must be between 0 (no limit: load tests against the emulator only) and 1000 messages per second")
 	}
-	if c.PaidRate < 0 || c.PaidRate > 1000 {
-		bad("PAID_BROADCAST_RATE", "must be between 0 (off) and 1000 messages per second (Telegram's paid broadcast limit)")
+	if c.PaidRate < 0 || c.PaidRate+c.RateLimit > 1000 {
+		bad("PAID_BROADCAST_RATE", "must be between 0 (off) and 1000 messages per second less RATE_LIMIT (Telegram's paid broadcasts allow 1000 a second in all)")
 	}
 	if c.Workers < 1 || c.Workers > 10000 {
 		bad("WORKERS", "must be between 1 and 10000")

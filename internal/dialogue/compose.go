@@ -2,6 +2,8 @@ package dialogue
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -26,6 +28,17 @@ import (
 type Compose struct {
 	ID   int64  `json:"id"`
 	Wait string `json:"wait,omitempty"` // typed input awaited: waitMessage, waitLink, waitTime, or ""
+	// Stamp is the draft's stamp (draftStamp) when "Schedule" was tapped:
+	// the time typed next schedules that draft only if it is unchanged.
+	Stamp string `json:"stamp,omitempty"`
+}
+
+// draftStamp identifies what a draft says: the Send and Schedule buttons of
+// a preview carry it, and act only on the draft they previewed, not on one
+// changed since through the buttons of an earlier step.
+func draftStamp(b store.Broadcast) string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%q %q %q %q %q %+v", b.Text, b.Photo, b.ButtonKind, b.ButtonTarget, b.ButtonText, b.Audience))
+	return hex.EncodeToString(sum[:4])
 }
 
 const (
@@ -238,12 +251,17 @@ func (t *talk) onCompose(ctx context.Context, arg string) error {
 		return t.preview(ctx, *b)
 	case cPreview:
 		return t.preview(ctx, *b)
-	case cSendNow:
-		return t.sendNow(ctx, *b)
-	case cSchedule:
-		t.c.Compose.Wait = waitTime
+	case cSendNow, cSchedule:
+		if param != draftStamp(*b) { // an older preview's button
+			t.toast(t.T("compose_changed"), true)
+			return t.preview(ctx, *b)
+		}
+		if verb == cSendNow {
+			return t.sendNow(ctx, *b)
+		}
+		t.c.Compose.Wait, t.c.Compose.Stamp = waitTime, param
 		now := t.now().In(broadcast.Kyiv)
-		data := map[string]any{"Now": now.Format("02.01 15:04"), "Example": now.Add(26 * time.Hour).Format("02.01 18:00")}
+		data := map[string]any{"Now": now.Format("02.01 15:04"), "Example": now.Add(26*time.Hour).Format("02.01") + " 18:00"}
 		t.edit(Out{Text: t.g.d.Catalog.T(t.lang, "compose_ask_time", data), Buttons: [][]Button{{{Text: t.T("btn_compose_back"), Data: composeData(id, cPreview)}}}})
 		return nil
 	case cDiscard:
@@ -458,7 +476,7 @@ func (t *talk) composeInput(ctx context.Context) error {
 		switch {
 		case t.u.Photo != "":
 			if n := len(utf16.Encode([]rune(t.u.Caption))); n > maxCaption {
-				t.send(Out{Text: esc(t.g.d.Catalog.T(t.lang, "compose_caption_long", map[string]any{"Count": n, "Limit": maxCaption}))})
+				t.send(Out{Text: esc(t.g.d.Catalog.N(t.lang, "compose_caption_long", n, map[string]any{"Limit": maxCaption}))})
 				return nil
 			}
 			b.Photo, b.Text = t.u.Photo, t.u.HTML
@@ -494,6 +512,11 @@ func (t *talk) composeInput(ctx context.Context) error {
 		cs.Wait = ""
 		return t.preview(ctx, *b)
 	case waitTime:
+		if cs.Stamp != draftStamp(*b) { // changed since "Schedule" was tapped
+			cs.Wait = ""
+			t.send(Out{Text: esc(t.T("compose_changed"))})
+			return t.preview(ctx, *b)
+		}
 		at, err := broadcast.ParseTime(t.u.Text, t.now())
 		if err != nil {
 			key := "compose_bad_time"
@@ -536,8 +559,8 @@ func (t *talk) preview(ctx context.Context, b store.Broadcast) error {
 	t.send(t.g.BroadcastOut(b, store.Delivery{BroadcastID: b.ID, TelegramID: t.u.ChatID, Lang: t.lang}))
 	id := b.ID
 	rows := [][]Button{
-		{{Text: t.g.d.Catalog.N(t.lang, "btn_send_now", n, nil), Data: composeData(id, cSendNow)}},
-		{{Text: t.T("btn_schedule"), Data: composeData(id, cSchedule)}},
+		{{Text: t.g.d.Catalog.N(t.lang, "btn_send_now", n, nil), Data: composeData(id, cSendNow, draftStamp(b))}},
+		{{Text: t.T("btn_schedule"), Data: composeData(id, cSchedule, draftStamp(b))}},
 		{{Text: t.T("btn_edit_message"), Data: composeData(id, cMessage)}, {Text: t.T("btn_edit_button"), Data: composeData(id, cButton)}, {Text: t.T("btn_edit_audience"), Data: composeData(id, cAudience)}},
 		{{Text: t.T("btn_compose_discard"), Data: composeData(id, cDiscard)}},
 	}
@@ -604,7 +627,7 @@ func (g *Dialogue) BroadcastProgress(b store.Broadcast, c store.DeliveryCounts, 
 	total := c.Pending + c.Sent + c.Blocked + c.Failed + c.Skipped
 	data := map[string]any{"ID": b.ID, "Sent": c.Sent, "Total": total, "Blocked": c.Blocked, "Failed": c.Failed, "Skipped": c.Skipped, "Left": c.Pending}
 	text := g.d.Catalog.T(lang, "broadcast_progress", data)
-	if done := total - c.Pending; done > 0 && b.StartedAt != nil && c.Pending > 0 {
+	if done := total - c.Pending; done > 0 && b.StartedAt != nil && c.Pending > 0 && b.Status == store.BroadcastRunning {
 		elapsed := now.Sub(*b.StartedAt)
 		eta := time.Duration(float64(elapsed) / float64(done) * float64(c.Pending))
 		text += "\n" + g.d.Catalog.T(lang, "broadcast_eta", map[string]any{"ETA": g.roughDuration(eta, lang)})

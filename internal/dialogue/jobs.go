@@ -42,9 +42,9 @@ type broadcastReportWorker struct {
 	send Deliver
 }
 
-// Work tells the organiser who composed a broadcast how it ended: the
-// progress message shows the final counts (without its stop button) and a
-// new message, which notifies, reports the results so far.
+// Work tells the organiser who composed a broadcast how it ended: a new
+// message, which notifies, reports the results so far, and the progress
+// message shows the final counts (without its stop button).
 func (w *broadcastReportWorker) Work(ctx context.Context, job *river.Job[store.BroadcastReportJob]) error {
 	g := w.g
 	b, err := g.d.Store.Broadcast(ctx, job.Args.BroadcastID)
@@ -61,18 +61,22 @@ func (w *broadcastReportWorker) Work(ctx context.Context, job *river.Job[store.B
 	if err != nil {
 		return err
 	}
-	var outs []Out
-	if b.NotifyMessage > 0 {
-		p := g.BroadcastProgress(b, r.DeliveryCounts, g.d.Clock())
-		p.Kind, p.Buttons = Edit, nil
-		outs = append(outs, p)
-	}
-	outs = append(outs, Out{Kind: Send, ChatID: b.NotifyChat, Text: g.BroadcastReport(b, r, b.NotifyLang)})
-	err = w.send(ctx, outs)
+	// The report first: a failure of it retries the job; the edit after
+	// is best effort (the organiser may have deleted the message), so that
+	// a retry never sends the report twice.
+	err = w.send(ctx, []Out{{Kind: Send, ChatID: b.NotifyChat, Text: g.BroadcastReport(b, r, b.NotifyLang)}})
 	if errors.Is(err, ErrUnreachable) {
 		return nil
 	}
-	return err
+	if err != nil || b.NotifyMessage <= 0 {
+		return err
+	}
+	p := g.BroadcastProgress(b, r.DeliveryCounts, g.d.Clock())
+	p.Kind, p.Buttons = Edit, nil
+	if err := w.send(ctx, []Out{p}); err != nil {
+		g.d.Log.Warn("broadcast progress message not finalised", "broadcast", b.ID, "error", err)
+	}
+	return nil
 }
 
 type broadcastStartWorker struct {

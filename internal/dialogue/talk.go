@@ -200,6 +200,9 @@ func (t *talk) languageRow() []Button {
 }
 
 func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
+	if t.c.Compose != nil && cmd != "cancel" {
+		t.c.Compose.Wait = "" // another command ends a typed step of a broadcast
+	}
 	switch cmd {
 	case "start":
 		// /start subscribes again a citizen who sent /stop.
@@ -305,8 +308,20 @@ func (t *talk) onCommand(ctx context.Context, cmd, arg string) error {
 		t.pickSurvey(opResult, "results_pick")
 		return nil
 	case "cancel":
-		// The step being typed, or a draft when no survey is going on.
+		// The step being typed, or a draft when no survey is going on; one
+		// whose author lost the role is only forgotten.
 		if cs := t.c.Compose; cs != nil && (cs.Wait != "" || t.c.Session == nil) {
+			var ok bool
+			if err := t.retry(ctx, func(ctx context.Context) (err error) {
+				ok, err = t.g.d.Store.HasRole(ctx, t.u.UserID, store.RoleOrganiser)
+				return err
+			}); err != nil {
+				return err
+			}
+			if !ok {
+				t.c.Compose = nil
+				return t.onCommand(ctx, cmd, arg)
+			}
 			if err := t.retry(ctx, func(ctx context.Context) error { return t.g.d.Store.DeleteDraft(ctx, cs.ID, t.u.UserID) }); err != nil {
 				return err
 			}
@@ -336,6 +351,9 @@ func (t *talk) onAction(ctx context.Context, a action) error {
 		t.toast(t.T("need_consent"), false)
 		t.send(t.notice())
 		return nil
+	}
+	if t.c.Compose != nil && a.op != opCompose {
+		t.c.Compose.Wait = "" // so is another button: typed text is no longer the broadcast's
 	}
 	switch a.op {
 	case opMenu:
