@@ -231,7 +231,10 @@ func (a *App) broadcastProgress(ctx context.Context, b store.Broadcast, c store.
 		return
 	}
 	msg, err := a.Bot.Sender.SendMessage(ctx, o)
-	if err != nil {
+	switch {
+	case errors.Is(err, bot.ErrBlocked):
+		msg = -1 // the organiser blocked the bot: no progress message, and no more tries
+	case err != nil:
 		a.Log.Warn("broadcast progress not shown", "broadcast", b.ID, "error", err)
 	}
 	if err := a.Store.SetProgressMessage(context.WithoutCancel(ctx), b.ID, msg); err != nil {

@@ -126,7 +126,7 @@ func (s *Store) ClaimProgressMessage(ctx context.Context, id int64) (bool, error
 }
 
 // SetProgressMessage records the progress message of broadcast id (0: none
-// after all, so that another try may send one).
+// after all, so that another try may send one; -1: none, and no more tries).
 func (s *Store) SetProgressMessage(ctx context.Context, id int64, message int) error {
 	var m *int
 	if message != 0 {
