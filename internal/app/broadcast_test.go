@@ -141,41 +141,9 @@ func TestBroadcastDelivery(t *testing.T) {
 	if n := e.queryInt(`SELECT count(*) FROM citizens WHERE NOT reachable`); n != len(blocked) {
 		t.Errorf("%d citizens marked unreachable, want %d", n, len(blocked))
 	}
-	// Nothing reached the one who stopped after the confirmation.
-	seenStop := false
-	for _, m := range stopper.Messages() {
-		if strings.Contains(m.PlainText(), "більше не отримуватимете") {
-			seenStop = true
-		} else if seenStop && strings.Contains(m.PlainText(), invitation) {
-			t.Error("an invitation came after the /stop confirmation")
-		}
-	}
-	// No request was sent during a pause: a 429 is either the one that
-	// started a pause, or met by a request already on its way then (sent
-	// within inFlight of it), never later in the pause.
-	const inFlight = 50 * time.Millisecond
-	var (
-		pauses     int
-		pauseStart time.Time
-		pauseEnd   time.Time
-		seen       []string
-	)
-	for _, r := range e.emu.Requests() {
-		if r.Code != 429 {
-			continue
-		}
-		seen = append(seen, fmt.Sprintf("%s %s chat %d retry_after %d", r.Time.Format("15:04:05.000"), r.Method, r.ChatID, r.RetryAfter))
-		switch {
-		case r.Time.Before(pauseStart.Add(inFlight)):
-		case r.Time.Before(pauseEnd):
-			t.Errorf("a request was sent during a pause, %s after it began", r.Time.Sub(pauseStart))
-		default:
-			pauses++
-			pauseStart, pauseEnd = r.Time, r.Time.Add(time.Duration(r.RetryAfter)*time.Second)
-		}
-	}
-	if pauses != 2 {
-		t.Errorf("%d pauses, want 2 (the injected ones; flood control never answered 429):\n%s", pauses, strings.Join(seen, "\n"))
+	stopIsLastWord(t, stopper)
+	if pauses := pausesKept(t, e.emu.Requests()); len(pauses) != 2 {
+		t.Errorf("%d pauses, want 2 (the injected ones; flood control never answered 429)", len(pauses))
 	}
 	if slowest > time.Second {
 		t.Errorf("a conversation reply took %s during the broadcast", slowest)
@@ -253,4 +221,50 @@ func TestBroadcastResults(t *testing.T) {
 			t.Errorf("broadcast %d: %+v %v, want %+v", tc.id, got, err, tc.want)
 		}
 	}
+}
+
+// stopIsLastWord checks that nothing reached a citizen who sent /stop after
+// its confirmation.
+func stopIsLastWord(t *testing.T, stopper *tgemu.Citizen) {
+	t.Helper()
+	seenStop := false
+	for _, m := range stopper.Messages() {
+		if strings.Contains(m.PlainText(), "більше не отримуватимете") {
+			seenStop = true
+		} else if seenStop && strings.Contains(m.PlainText(), invitation) {
+			t.Error("an invitation came after the /stop confirmation")
+		}
+	}
+}
+
+// pause is a retry_after pause Telegram announced.
+type pause struct{ from, to time.Time }
+
+// pausesKept returns the pauses the 429s among requests started, and
+// checks that no request was sent during one: a 429 either starts a pause
+// or was met by a request already on its way then (sent within inFlight of
+// it), never later in the pause, whichever replica sent it.
+func pausesKept(t *testing.T, requests []tgemu.Request) []pause {
+	t.Helper()
+	const inFlight = 50 * time.Millisecond
+	var (
+		pauses []pause
+		last   pause
+		seen   []string
+	)
+	for _, r := range requests {
+		if r.Code != 429 {
+			continue
+		}
+		seen = append(seen, fmt.Sprintf("%s %s chat %d retry_after %d", r.Time.Format("15:04:05.000"), r.Method, r.ChatID, r.RetryAfter))
+		switch {
+		case r.Time.Before(last.from.Add(inFlight)):
+		case r.Time.Before(last.to):
+			t.Errorf("a request was sent during a pause, %s after it began; the 429s:\n%s", r.Time.Sub(last.from), strings.Join(seen, "\n"))
+		default:
+			last = pause{r.Time, r.Time.Add(time.Duration(r.RetryAfter) * time.Second)}
+			pauses = append(pauses, last)
+		}
+	}
+	return pauses
 }
