@@ -69,26 +69,7 @@ INSERT INTO consents (citizen_id, notice_version, accepted, decided_at) SELECT i
 	e.send(stopper, "/stop", "більше не отримуватимете")
 
 	// A conversation during the broadcast: each reply within a second.
-	var slowest time.Duration
-	timed := func(do func() tgemu.Message) tgemu.Message {
-		time.Sleep(time.Second) // a person reads before the next tap
-		start := time.Now()
-		m := do()
-		slowest = max(slowest, time.Since(start))
-		return m
-	}
-	talker := e.emu.NewCitizen("Співрозмовниця", "uk")
-	notice := timed(func() tgemu.Message { return e.send(talker, "/start", "Погоджуєтеся?") })
-	timed(func() tgemu.Message {
-		return e.tap(talker, notice, "✅ Погоджуюся", "Відкриті опитування")
-	})
-	q := timed(func() tgemu.Message {
-		return e.send(talker, "/start s_many-toggles", "Що покращити в громаді?")
-	})
-	timed(func() tgemu.Message { e.toast(talker, q, "Дороги"); return q })
-	timed(func() tgemu.Message {
-		return e.tap(talker, q, "Готово ✓", "Чи хочете додати ще щось?")
-	})
+	slowest := slowestReply(e)
 
 	// SIGKILL about half-way, then two replicas.
 	waitLong(t, "half the broadcast", 3*time.Minute, func() bool {

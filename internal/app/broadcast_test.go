@@ -74,28 +74,7 @@ func TestBroadcastDelivery(t *testing.T) {
 	// A conversation during the broadcast (after the 429's pause, during
 	// which everything waits): each reply within a second.
 	time.Sleep(time.Until(begun.Add(2500 * time.Millisecond)))
-	talker := e.emu.NewCitizen("Співрозмовниця", "uk")
-	var slowest time.Duration
-	timed := func(do func() tgemu.Message) tgemu.Message {
-		// A person reads for a moment before the next tap; without it, it is
-		// Telegram's one message a second per chat that paces the replies.
-		time.Sleep(time.Second)
-		start := time.Now()
-		m := do()
-		slowest = max(slowest, time.Since(start))
-		return m
-	}
-	notice := timed(func() tgemu.Message { return e.send(talker, "/start", "Погоджуєтеся?") })
-	timed(func() tgemu.Message {
-		return e.tap(talker, notice, "✅ Погоджуюся", "Відкриті опитування")
-	})
-	q := timed(func() tgemu.Message {
-		return e.send(talker, "/start s_many-toggles", "Що покращити в громаді?")
-	})
-	timed(func() tgemu.Message { e.toast(talker, q, "Дороги"); return q })
-	timed(func() tgemu.Message {
-		return e.tap(talker, q, "Готово ✓", "Чи хочете додати ще щось?")
-	})
+	slowest := slowestReply(e)
 
 	// Restart the bot half-way.
 	waitLong(t, "half the broadcast", 60*time.Second, func() bool {
@@ -267,4 +246,32 @@ func pausesKept(t *testing.T, requests []tgemu.Request) []pause {
 		}
 	}
 	return pauses
+}
+
+// slowestReply has a new citizen consent and answer a survey question, as a
+// person would (reading a second before each tap: otherwise Telegram's one
+// message a second per chat paces the replies), and returns the longest
+// wait for a reply.
+func slowestReply(e *env) time.Duration {
+	talker := e.emu.NewCitizen("Співрозмовниця", "uk")
+	var slowest time.Duration
+	timed := func(do func() tgemu.Message) tgemu.Message {
+		time.Sleep(time.Second)
+		start := time.Now()
+		m := do()
+		slowest = max(slowest, time.Since(start))
+		return m
+	}
+	notice := timed(func() tgemu.Message { return e.send(talker, "/start", "Погоджуєтеся?") })
+	timed(func() tgemu.Message {
+		return e.tap(talker, notice, "✅ Погоджуюся", "Відкриті опитування")
+	})
+	q := timed(func() tgemu.Message {
+		return e.send(talker, "/start s_many-toggles", "Що покращити в громаді?")
+	})
+	timed(func() tgemu.Message { e.toast(talker, q, "Дороги"); return q })
+	timed(func() tgemu.Message {
+		return e.tap(talker, q, "Готово ✓", "Чи хочете додати ще щось?")
+	})
+	return slowest
 }

@@ -213,7 +213,7 @@ func (t *talk) onCompose(ctx context.Context, arg string) error {
 		return nil
 	case cButton:
 		if b.Text == "" && b.Photo == "" {
-			return t.askMessage(id)
+			return t.askMessage()
 		}
 		t.edit(t.buttonStep(*b))
 		return nil
@@ -282,7 +282,7 @@ func (t *talk) onCompose(ctx context.Context, arg string) error {
 	return t.audienceStep(ctx, *b, true)
 }
 
-func (t *talk) askMessage(id int64) error {
+func (t *talk) askMessage() error {
 	t.c.Compose.Wait = waitMessage
 	t.send(Out{Text: t.T("compose_ask_message")})
 	return nil
@@ -549,7 +549,7 @@ func (t *talk) buttonStep(b store.Broadcast) Out {
 // organiser's language for the default button labels), then what to do.
 func (t *talk) preview(ctx context.Context, b store.Broadcast) error {
 	if b.Text == "" && b.Photo == "" {
-		return t.askMessage(b.ID)
+		return t.askMessage()
 	}
 	n, err := t.audienceSize(ctx, b.Audience)
 	if err != nil {
