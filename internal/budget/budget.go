@@ -8,10 +8,11 @@
 // memory that other replicas would need; when Redis fails it returns the
 // error and the caller decides whether to fall back to a local limit.
 //
-// Keys: prefix+"budget:pause" for the pause, prefix+"budget:urgent" for the
-// replies waiting (see Urgent), and "rate:"+prefix+"budget:tokens"
-// for the token bucket (redis_rate puts its own "rate:" in front of every key).
-// Each script touches one key, so both work on Redis Cluster.
+// Keys: prefix+"{budget}:pause" for the pause, prefix+"{budget}:urgent" for
+// the replies waiting (see Urgent), and "rate:"+prefix+"budget:tokens" for
+// the token bucket (redis_rate puts its own "rate:" in front of every key).
+// The script that reads the first two together finds them in one hash slot
+// ({budget}), so the budget works on Redis Cluster too.
 package budget
 
 import (
@@ -49,8 +50,8 @@ func New(rdb redis.UniversalClient, prefix string, perSecond float64, burst int)
 	b := &Budget{
 		rdb:       rdb,
 		limiter:   redis_rate.NewLimiter(rdb),
-		pauseKey:  prefix + "budget:pause",
-		urgentKey: prefix + "budget:urgent",
+		pauseKey:  prefix + "{budget}:pause",
+		urgentKey: prefix + "{budget}:urgent",
 		tokenKey:  prefix + "budget:tokens",
 		turn:      make(chan struct{}, 1),
 	}
@@ -73,9 +74,14 @@ func New(rdb redis.UniversalClient, prefix string, perSecond float64, burst int)
 // The pause is checked just before each try for a token, never across a
 // sleep: a 429 that came while this message waited for its token is waited
 // out before a fresh token is taken.
-func (b *Budget) Wait(ctx context.Context) error {
+func (b *Budget) Wait(ctx context.Context) error { return b.wait(ctx, b.Paused) }
+
+// wait is Wait with gate saying how long to hold off before a token may be
+// taken (a pause; for WaitBulk, replies waiting too): one Redis round trip,
+// and one more for the token when there is a rate.
+func (b *Budget) wait(ctx context.Context, gate func(context.Context) (time.Duration, error)) error {
 	if !b.limited {
-		return b.waitPause(ctx)
+		return b.waitGate(ctx, gate)
 	}
 	select {
 	case b.turn <- struct{}{}:
@@ -84,7 +90,7 @@ func (b *Budget) Wait(ctx context.Context) error {
 		return ctx.Err()
 	}
 	for {
-		if err := b.waitPause(ctx); err != nil {
+		if err := b.waitGate(ctx, gate); err != nil {
 			return err
 		}
 		res, err := b.limiter.Allow(ctx, b.tokenKey, b.limit)
@@ -104,10 +110,10 @@ func (b *Budget) Wait(ctx context.Context) error {
 	}
 }
 
-// waitPause blocks until no pause is running.
-func (b *Budget) waitPause(ctx context.Context) error {
+// waitGate blocks until gate holds nothing off.
+func (b *Budget) waitGate(ctx context.Context, gate func(context.Context) (time.Duration, error)) error {
 	for {
-		d, err := b.Paused(ctx)
+		d, err := gate(ctx)
 		if err != nil {
 			return err
 		}

@@ -32,12 +32,22 @@ redis.call("PEXPIRE", KEYS[1], tonumber(ARGV[2]))
 return 1
 `)
 
-// urgentCount drops the entries of KEYS[1] past their time and counts the rest.
-var urgentCount = redis.NewScript(`
+// bulkGate drops the entries of KEYS[1] (replies waiting) past their time
+// and answers how long a bulk message must hold off: urgentPoll ms while
+// any are left, else what is left of the pause KEYS[2] (0: go). One round
+// trip for both.
+var bulkGate = redis.NewScript(`
 local t = redis.call("TIME")
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", now)
-return redis.call("ZCARD", KEYS[1])
+if redis.call("ZCARD", KEYS[1]) > 0 then
+  return tonumber(ARGV[1])
+end
+local left = redis.call("PTTL", KEYS[2])
+if left > 0 then
+  return left
+end
+return 0
 `)
 
 var (
@@ -61,19 +71,14 @@ func (b *Budget) Urgent(ctx context.Context) (done func(), err error) {
 	return func() { b.rdb.ZRem(context.WithoutCancel(ctx), b.urgentKey, id) }, nil
 }
 
-// WaitBulk is Wait for a message that goes after the urgent ones: it first
+// WaitBulk is Wait for a message that goes after the urgent ones: it also
 // waits until no replica has one waiting.
 func (b *Budget) WaitBulk(ctx context.Context) error {
-	for {
-		n, err := urgentCount.Run(ctx, b.rdb, []string{b.urgentKey}).Int()
+	return b.wait(ctx, func(ctx context.Context) (time.Duration, error) {
+		ms, err := bulkGate.Run(ctx, b.rdb, []string{b.urgentKey, b.pauseKey}, urgentPoll.Milliseconds()).Int64()
 		if err != nil {
-			return b.fail(ctx, "count waiting replies", err)
+			return 0, b.fail(ctx, "read replies waiting and the pause", err)
 		}
-		if n == 0 {
-			return b.Wait(ctx)
-		}
-		if err := sleep(ctx, urgentPoll); err != nil {
-			return err
-		}
-	}
+		return time.Duration(ms) * time.Millisecond, nil
+	})
 }
