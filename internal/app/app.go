@@ -221,8 +221,11 @@ func (a *App) broadcastProgress(ctx context.Context, b store.Broadcast, c store.
 	}
 	o := a.Dialogue.BroadcastProgress(b, c, a.Clock())
 	if b.NotifyMessage > 0 {
+		// An edit nobody waits for: it goes with the broadcast's messages,
+		// after the replies, rather than holding the broadcast back as a
+		// reply would.
 		o.Kind = dialogue.Edit
-		if err := a.Bot.Sender.Deliver(ctx, []dialogue.Out{o}); err != nil {
+		if err := a.Bot.Sender.DeliverBulk(ctx, []dialogue.Out{o}); err != nil {
 			a.Log.Warn("broadcast progress not shown", "broadcast", b.ID, "error", err)
 		}
 		return

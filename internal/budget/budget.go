@@ -78,34 +78,53 @@ func (b *Budget) Wait(ctx context.Context) error { return b.wait(ctx, b.Paused) 
 
 // wait is Wait with gate saying how long to hold off before a token may be
 // taken (a pause; for WaitBulk, replies waiting too): one Redis round trip,
-// and one more for the token when there is a rate.
+// and one more for the token when there is a rate. A message held off by
+// the gate waits without the turn, so that the replies it waits for can
+// take theirs.
 func (b *Budget) wait(ctx context.Context, gate func(context.Context) (time.Duration, error)) error {
 	if !b.limited {
 		return b.waitGate(ctx, gate)
 	}
-	select {
-	case b.turn <- struct{}{}:
-		defer func() { <-b.turn }()
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 	for {
-		if err := b.waitGate(ctx, gate); err != nil {
+		select {
+		case b.turn <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		held, err := b.takeToken(ctx, gate)
+		<-b.turn
+		if err != nil || held == 0 {
 			return err
+		}
+		if err := sleep(ctx, held); err != nil {
+			return err
+		}
+	}
+}
+
+// takeToken takes a token, sleeping for it with the turn held; it returns
+// instead how long gate holds off (0: a token was taken). The gate is read
+// just before each try, never across a sleep: a 429 that came while this
+// message waited for its token is waited out before a fresh token is taken.
+func (b *Budget) takeToken(ctx context.Context, gate func(context.Context) (time.Duration, error)) (time.Duration, error) {
+	for {
+		held, err := gate(ctx)
+		if err != nil || held > 0 {
+			return held, err
 		}
 		res, err := b.limiter.Allow(ctx, b.tokenKey, b.limit)
 		if err != nil {
-			return b.fail(ctx, "take a token", err)
+			return 0, b.fail(ctx, "take a token", err)
 		}
 		if res.Allowed > 0 {
-			return nil
+			return 0, nil
 		}
 		wait := res.RetryAfter
 		if wait <= 0 { // not expected from a refusal; never spin on Redis
 			wait = time.Millisecond
 		}
 		if err := sleep(ctx, wait); err != nil {
-			return err
+			return 0, err
 		}
 	}
 }

@@ -397,3 +397,38 @@ func TestWaitingReplyOfADeadProcessExpires(t *testing.T) {
 		t.Errorf("the bulk message waited %s for a dead reply of 300 ms", d)
 	}
 }
+
+// TestBulkHeldOffLeavesTheTurnToReplies: with a rate, a bulk message held
+// off by a waiting reply of its own process does not keep the reply from
+// its token (it would wait for the reply, and the reply for it, until the
+// reply's entry expired).
+func TestBulkHeldOffLeavesTheTurnToReplies(t *testing.T) {
+	b := replicas(t, 1, 100, 1)[0]
+	ctx := context.Background()
+	done, err := b.Urgent(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bulk := make(chan error, 1)
+	go func() { bulk <- b.WaitBulk(ctx) }()
+	time.Sleep(100 * time.Millisecond) // the bulk message is waiting
+	replied := make(chan error, 1)
+	go func() { replied <- b.Wait(ctx) }()
+	select {
+	case err := <-replied:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the reply did not get its token while a bulk message waited for it")
+	}
+	done()
+	select {
+	case err := <-bulk:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the bulk message still waits after the reply went")
+	}
+}
